@@ -1,0 +1,80 @@
+package dev.townhall;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Settings, resolved flags first, then environment ({@code TOWNHALL_*}), then {@code townhall.conf} in the working
+ * directory, then defaults. {@link #toString()} masks the database URL's password.
+ */
+public final class TownHallConfig {
+    public static final String DEFAULT_HOME = ".townhall";
+    public static final String CONFIG_FILE = "townhall.conf";
+
+    private final String databaseUrl; // null: use the local cluster
+    private final Path home;
+
+    private TownHallConfig(String databaseUrl, Path home) {
+        this.databaseUrl = databaseUrl;
+        this.home = home;
+    }
+
+    /** Resolves settings from a flag value (may be null), the process environment and the working directory. */
+    public static TownHallConfig resolve(String databaseUrlFlag) {
+        return resolve(databaseUrlFlag, System.getenv(), Path.of(CONFIG_FILE));
+    }
+
+    static TownHallConfig resolve(String databaseUrlFlag, Map<String, String> env, Path configFile) {
+        Properties file = readConfigFile(configFile);
+        String url = firstNonBlank(databaseUrlFlag, env.get("TOWNHALL_DATABASE_URL"), file.getProperty("database.url"));
+        String home = firstNonBlank(env.get("TOWNHALL_HOME"), file.getProperty("home"), DEFAULT_HOME);
+        return new TownHallConfig(url, Path.of(home).toAbsolutePath().normalize());
+    }
+
+    private static Properties readConfigFile(Path configFile) {
+        Properties props = new Properties();
+        if (Files.isRegularFile(configFile)) {
+            try (Reader in = Files.newBufferedReader(configFile)) {
+                props.load(in);
+            } catch (IOException e) {
+                throw new TownHallException(ErrorCode.CONFIG, "cannot read " + configFile + ": " + e.getMessage(), e);
+            }
+        }
+        return props;
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v.strip();
+            }
+        }
+        return null;
+    }
+
+    /** The external database URL, when TownHall is pointed at a server it does not run itself. */
+    public Optional<String> databaseUrl() {
+        return Optional.ofNullable(databaseUrl);
+    }
+
+    /** TownHall's own state directory (the local cluster lives in {@code home/pg}). */
+    public Path home() {
+        return home;
+    }
+
+    public Path clusterDir() {
+        return home.resolve("pg");
+    }
+
+    @Override
+    public String toString() {
+        return "TownHallConfig[home=" + home + ", databaseUrl="
+                + (databaseUrl == null ? "local cluster" : databaseUrl.replaceAll("://([^:@/]+):[^@]*@", "://$1:***@"))
+                + "]";
+    }
+}

@@ -1,0 +1,143 @@
+package dev.townhall.db;
+
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
+import org.postgresql.PGConnection;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Makes a server ready for migrations: the three TownHall roles, the database owned by the owner role, and the
+ * extensions (which need a superuser, so migrations only assume them). Safe to run any number of times.
+ */
+public final class Bootstrap {
+    /** Extensions TownHall needs; created here because most of them need a superuser. */
+    public static final List<String> EXTENSIONS = List.of("vector", "pgcrypto", "pg_stat_statements", "citext");
+
+    private Bootstrap() {
+    }
+
+    /** What {@link #ensure} changed; empty when everything was already in place. */
+    public record Report(List<String> changes) {
+    }
+
+    public static Report ensure(Database db) {
+        List<String> changes = new ArrayList<>();
+        Endpoint admin = db.admin();
+        try (Connection c = admin.connect()) {
+            boolean superuser = isSuperuser(c);
+            if (db.isLocal() || canCreateRoles(c)) {
+                ensureRole(c, Database.OWNER_ROLE, db.isLocal() && superuser ? "LOGIN NOSUPERUSER NOCREATEROLE BYPASSRLS"
+                        : "LOGIN", db.intendedPassword(Database.OWNER_ROLE), db.isLocal(), changes);
+                ensureRole(c, Database.APP_ROLE, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
+                        db.intendedPassword(Database.APP_ROLE), true, changes);
+                ensureRole(c, Database.ANALYTICS_ROLE, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
+                        db.intendedPassword(Database.ANALYTICS_ROLE), true, changes);
+            }
+            if (db.isLocal() && !databaseExists(c, db.databaseName())) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE DATABASE " + quoteIdent(db.databaseName()) + " OWNER " + Database.OWNER_ROLE);
+                }
+                changes.add("created database " + db.databaseName());
+            }
+        } catch (SQLException e) {
+            throw failure(admin, e);
+        }
+        Endpoint inDatabase = admin.withDatabase(db.databaseName());
+        try (Connection c = inDatabase.connect(); Statement s = c.createStatement()) {
+            for (String extension : EXTENSIONS) {
+                if (!extensionInstalled(c, extension)) {
+                    s.execute("CREATE EXTENSION IF NOT EXISTS " + quoteIdent(extension));
+                    changes.add("created extension " + extension);
+                }
+            }
+            if (db.isLocal()) {
+                String name = quoteIdent(db.databaseName());
+                s.execute("REVOKE ALL ON DATABASE " + name + " FROM PUBLIC");
+                s.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + name + " TO " + Database.APP_ROLE + ", "
+                        + Database.ANALYTICS_ROLE);
+            }
+        } catch (SQLException e) {
+            throw failure(inDatabase, e);
+        }
+        return new Report(List.copyOf(changes));
+    }
+
+    private static void ensureRole(Connection c, String role, String attributes, Optional<String> password,
+                                   boolean manageAttributes, List<String> changes) throws SQLException {
+        boolean exists;
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+            ps.setString(1, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                exists = rs.next();
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            if (!exists) {
+                s.execute("CREATE ROLE " + role + " " + attributes);
+                changes.add("created role " + role);
+            } else if (manageAttributes) {
+                s.execute("ALTER ROLE " + role + " " + attributes);
+            }
+        }
+        if (password.isPresent()) {
+            // hashed on the client (SCRAM), so the password never appears in SQL text or the server log
+            c.unwrap(PGConnection.class).alterUserPassword(role, password.get().toCharArray(), "scram-sha-256");
+        }
+    }
+
+    private static boolean isSuperuser(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    private static boolean canCreateRoles(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    private static boolean databaseExists(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static boolean extensionInstalled(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_extension WHERE extname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static String quoteIdent(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    private static TownHallException failure(Endpoint where, SQLException e) {
+        if ("0A000".equals(e.getSQLState()) || "58P01".equals(e.getSQLState())) {
+            return new TownHallException(ErrorCode.BINARIES_MISSING, "an extension TownHall needs is not installed on "
+                    + where.host() + ":" + where.port() + " (" + e.getMessage() + "); run scripts/install-deps", e);
+        }
+        if ("42501".equals(e.getSQLState())) {
+            return new TownHallException(ErrorCode.FORBIDDEN, where.user() + " may not prepare the TownHall database ("
+                    + e.getMessage() + "); connect as a user that owns it or can create roles and extensions", e);
+        }
+        return new TownHallException(ErrorCode.INTERNAL, "preparing " + where.describe() + " failed: " + e.getMessage(), e);
+    }
+}

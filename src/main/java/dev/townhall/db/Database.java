@@ -1,0 +1,116 @@
+package dev.townhall.db;
+
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallConfig;
+import dev.townhall.TownHallException;
+
+import java.util.Optional;
+
+/**
+ * The PostgreSQL server TownHall works against, and the logins it uses there: the administrator (creates roles,
+ * the database and extensions), the owner role (owns the schema, runs migrations and the importer, bypasses RLS),
+ * the application role (non-owner; row-level security always applies) and the read-only analytics role.
+ * <p>
+ * Either TownHall's own {@link LocalCluster} or an external server named by {@code TOWNHALL_DATABASE_URL}.
+ */
+public final class Database {
+    public static final String DATABASE_NAME = "townhall";
+    public static final String OWNER_ROLE = "townhall_owner";
+    public static final String APP_ROLE = "townhall_app";
+    public static final String ANALYTICS_ROLE = "townhall_analytics";
+
+    private final LocalCluster cluster; // null when external
+    private final Endpoint admin;
+    private final String databaseName;
+
+    private Database(LocalCluster cluster, Endpoint admin, String databaseName) {
+        this.cluster = cluster;
+        this.admin = admin;
+        this.databaseName = databaseName;
+    }
+
+    /** The database named by the configuration; the local cluster is not started here. */
+    public static Database fromConfig(TownHallConfig config) {
+        if (config.databaseUrl().isPresent()) {
+            return external(Endpoint.parse(config.databaseUrl().get()));
+        }
+        return local(LocalCluster.at(config.clusterDir(), PgBinaries.locate()));
+    }
+
+    public static Database local(LocalCluster cluster) {
+        return local(cluster, DATABASE_NAME);
+    }
+
+    /** A database called {@code databaseName} in {@code cluster}; tests use one per test class. */
+    public static Database local(LocalCluster cluster, String databaseName) {
+        return new Database(cluster, null, databaseName);
+    }
+
+    /** An external server; the URL's user administers and owns the TownHall database named in the URL. */
+    public static Database external(Endpoint admin) {
+        return new Database(null, admin, admin.database());
+    }
+
+    public boolean isLocal() {
+        return cluster != null;
+    }
+
+    public Optional<LocalCluster> cluster() {
+        return Optional.ofNullable(cluster);
+    }
+
+    public String databaseName() {
+        return databaseName;
+    }
+
+    /** A superuser (local) or the URL's user (external), connected to the maintenance database. */
+    public Endpoint admin() {
+        return cluster != null ? cluster.superuserEndpoint() : admin;
+    }
+
+    /** The role that owns the schema, in the TownHall database. */
+    public Endpoint owner() {
+        if (cluster == null) {
+            return admin;
+        }
+        return cluster.superuserEndpoint().withDatabase(databaseName).as(OWNER_ROLE, cluster.rolePassword(OWNER_ROLE));
+    }
+
+    /** The application's login: not the owner, so row-level security applies to every query it runs. */
+    public Endpoint app() {
+        return roleEndpoint(APP_ROLE, "TOWNHALL_APP_PASSWORD");
+    }
+
+    /** The read-only analytics login. */
+    public Endpoint analytics() {
+        return roleEndpoint(ANALYTICS_ROLE, "TOWNHALL_ANALYTICS_PASSWORD");
+    }
+
+    private Endpoint roleEndpoint(String role, String passwordVariable) {
+        if (cluster != null) {
+            return cluster.superuserEndpoint().withDatabase(databaseName).as(role, cluster.rolePassword(role));
+        }
+        String password = System.getenv(passwordVariable);
+        if (password == null || password.isBlank()) {
+            throw new TownHallException(ErrorCode.CONFIG, "with an external database, set " + passwordVariable
+                    + " to the password of the role " + role);
+        }
+        return admin.as(role, password);
+    }
+
+    /** The password each role should have; for an external server, only those given in the environment. */
+    Optional<String> intendedPassword(String role) {
+        if (cluster != null) {
+            return Optional.of(cluster.rolePassword(role));
+        }
+        String variable = role.equals(APP_ROLE) ? "TOWNHALL_APP_PASSWORD"
+                : role.equals(ANALYTICS_ROLE) ? "TOWNHALL_ANALYTICS_PASSWORD" : null;
+        return Optional.ofNullable(variable == null ? null : System.getenv(variable)).filter(p -> !p.isBlank());
+    }
+
+    /** "local cluster in …" or "postgres@host:port/db", for summaries. */
+    public String describe() {
+        return cluster != null ? "local cluster in " + cluster.root() + " (port " + cluster.port() + ")"
+                : "external server " + admin.describe();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.townhall.schema;
+
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
+import dev.townhall.db.Endpoint;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
+import liquibase.Liquibase;
+import liquibase.changelog.ChangeSet;
+import liquibase.changelog.RanChangeSet;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.LiquibaseException;
+import liquibase.exception.ValidationFailedException;
+import liquibase.resource.ClassLoaderResourceAccessor;
+
+import java.io.StringWriter;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies, lists and rolls back TownHall's schema changesets (Liquibase, formatted SQL under
+ * {@code db/changelog/}). Runs as the owner role. Liquibase's lock table keeps two concurrent runs from applying
+ * a changeset twice, and its checksums refuse a changeset edited after it was applied.
+ */
+public final class Migrator {
+    public static final String CHANGELOG = "db/changelog/changelog-master.yaml";
+
+    static {
+        // Liquibase 4.30+ phones home unless told not to, and prints a banner and summary to stdout.
+        System.setProperty("liquibase.analytics.enabled", "false");
+        System.setProperty("liquibase.showBanner", "false");
+        System.setProperty("liquibase.showSummaryOutput", "log");
+        System.setProperty("liquibase.showSummary", "off");
+    }
+
+    private final Endpoint owner;
+
+    private Migrator(Endpoint owner) {
+        this.owner = owner;
+    }
+
+    /** A migrator that connects as {@code owner}, the role that owns the TownHall schema. */
+    public static Migrator as(Endpoint owner) {
+        return new Migrator(owner);
+    }
+
+    /** One changeset, as Liquibase identifies it. */
+    public record Change(String id, String author, String file) {
+        static Change of(ChangeSet cs) {
+            return new Change(cs.getId(), cs.getAuthor(), cs.getFilePath());
+        }
+
+        static Change of(RanChangeSet cs) {
+            return new Change(cs.getId(), cs.getAuthor(), cs.getChangeLog());
+        }
+    }
+
+    /** What {@link #migrate} applied and how long it took. */
+    public record MigrateReport(List<Change> applied, Duration elapsed) {
+    }
+
+    /** Applied and pending changesets. */
+    public record StatusReport(List<Change> applied, List<Change> pending) {
+    }
+
+    /** Applies every pending changeset; tags the database with {@code tag} afterwards when it is not null. */
+    public MigrateReport migrate(String tag) {
+        long start = System.nanoTime();
+        List<Change> applied = withLiquibase(lb -> {
+            List<Change> pending = pending(lb);
+            lb.update(new Contexts(), new LabelExpression());
+            if (tag != null) {
+                lb.tag(tag);
+            }
+            return pending;
+        });
+        return new MigrateReport(applied, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** The SQL that {@link #migrate} would run, without changing anything. */
+    public String dryRun() {
+        return withLiquibase(lb -> {
+            StringWriter sql = new StringWriter();
+            lb.update(new Contexts(), new LabelExpression(), sql);
+            return sql.toString();
+        });
+    }
+
+    public StatusReport status() {
+        return withLiquibase(lb -> {
+            List<Change> applied = new ArrayList<>();
+            for (RanChangeSet ran : lb.getDatabase().getRanChangeSetList()) {
+                applied.add(Change.of(ran));
+            }
+            return new StatusReport(applied, pending(lb));
+        });
+    }
+
+    /** Rolls back the last {@code count} applied changesets. */
+    public List<Change> rollbackCount(int count) {
+        if (count < 1) {
+            throw new TownHallException(ErrorCode.INVALID_INPUT, "--count must be at least 1, got " + count);
+        }
+        return withLiquibase(lb -> {
+            List<Change> undone = lastApplied(lb, count);
+            lb.rollback(count, (String) null);
+            return undone;
+        });
+    }
+
+    /** Rolls back every changeset applied after {@code tag}. */
+    public List<Change> rollbackTo(String tag) {
+        return withLiquibase(lb -> {
+            if (!lb.getDatabase().doesTagExist(tag)) {
+                throw new TownHallException(ErrorCode.NOT_FOUND, "no migration tag '" + tag
+                        + "' in this database; tag with ./townhall migrate --tag NAME");
+            }
+            List<Change> before = appliedChanges(lb);
+            lb.rollback(tag, (String) null);
+            List<Change> after = appliedChanges(lb);
+            before.removeAll(after);
+            return before;
+        });
+    }
+
+    private static List<Change> pending(Liquibase lb) throws LiquibaseException {
+        List<Change> pending = new ArrayList<>();
+        for (ChangeSet cs : lb.listUnrunChangeSets(new Contexts(), new LabelExpression())) {
+            pending.add(Change.of(cs));
+        }
+        return pending;
+    }
+
+    private static List<Change> appliedChanges(Liquibase lb) throws LiquibaseException {
+        List<Change> applied = new ArrayList<>();
+        for (RanChangeSet ran : lb.getDatabase().getRanChangeSetList()) {
+            applied.add(Change.of(ran));
+        }
+        return applied;
+    }
+
+    private static List<Change> lastApplied(Liquibase lb, int count) throws LiquibaseException {
+        List<Change> applied = appliedChanges(lb);
+        List<Change> last = new ArrayList<>(applied.subList(Math.max(0, applied.size() - count), applied.size()));
+        java.util.Collections.reverse(last);
+        return last;
+    }
+
+    @FunctionalInterface
+    private interface LiquibaseWork<T> {
+        T run(Liquibase liquibase) throws LiquibaseException;
+    }
+
+    private <T> T withLiquibase(LiquibaseWork<T> work) {
+        try (Connection connection = owner.connect()) {
+            liquibase.database.Database database = DatabaseFactory.getInstance()
+                    .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            try (Liquibase lb = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(), database)) {
+                return work.run(lb);
+            }
+        } catch (TownHallException e) {
+            throw e;
+        } catch (ValidationFailedException e) {
+            throw validationFailure(e);
+        } catch (Exception e) {
+            throw new TownHallException(ErrorCode.MIGRATION_FAILED, "migration failed on " + owner.describe() + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    private static TownHallException validationFailure(ValidationFailedException e) {
+        if (!e.getInvalidMD5Sums().isEmpty()) {
+            List<String> names = new ArrayList<>();
+            for (String entry : e.getInvalidMD5Sums()) {
+                names.add(entry.replaceAll(" was: .*", "").strip()); // "file::id::author was: x but is now: y"
+            }
+            return new TownHallException(ErrorCode.CHECKSUM_MISMATCH, "refusing to migrate: already-applied changeset "
+                    + String.join(", ", names) + " was edited after it was applied; restore it and put the change in"
+                    + " a new changeset", e);
+        }
+        String message = e.getMessage() == null ? "no detail" : e.getMessage();
+        return new TownHallException(ErrorCode.MIGRATION_FAILED, "the changelog is invalid: "
+                + message.replaceAll("\\s+", " ").strip(), e);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.replaceAll("\\s+", " ").strip();
+    }
+}
