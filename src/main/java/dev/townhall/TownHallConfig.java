@@ -32,7 +32,9 @@ public final class TownHallConfig {
     static TownHallConfig resolve(String databaseUrlFlag, Map<String, String> env, Path configFile) {
         Properties file = readConfigFile(configFile);
         String url = firstNonBlank(databaseUrlFlag, env.get("TOWNHALL_DATABASE_URL"), file.getProperty("database.url"));
-        String home = firstNonBlank(env.get("TOWNHALL_HOME"), file.getProperty("home"), DEFAULT_HOME);
+        // the system property lets tests (and embedders) point one JVM at a state directory of its own
+        String home = firstNonBlank(System.getProperty("townhall.home"), env.get("TOWNHALL_HOME"),
+                file.getProperty("home"), DEFAULT_HOME);
         return new TownHallConfig(url, Path.of(home).toAbsolutePath().normalize());
     }
 

@@ -1,0 +1,125 @@
+package dev.townhall.cli;
+
+import dev.townhall.ErrorCode;
+import dev.townhall.testing.PostgresExtension;
+import dev.townhall.testing.TestCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a user sees from the CLI: help, external-URL mode, and one readable line for every mistake. */
+@ExtendWith(PostgresExtension.class)
+class CliErrorsTest {
+    private static final String SECRET = "s3cr3t-never-printed";
+
+    @TempDir
+    Path home;
+
+    private String previousHome;
+
+    @BeforeEach
+    void isolateHome() {
+        previousHome = System.setProperty("townhall.home", home.resolve("state").toString());
+    }
+
+    @AfterEach
+    void restoreHome() {
+        if (previousHome == null) {
+            System.clearProperty("townhall.home");
+        } else {
+            System.setProperty("townhall.home", previousHome);
+        }
+    }
+
+    /** One CLI run: exit status and what went to stdout and stderr. */
+    record Run(int status, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        Run help = run("--help");
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).contains("up ", "down ", "status ", "psql ", "migrate ", "demo ", "test ");
+    }
+
+    @Test
+    void externalUrlModeTouchesNothingLocal() {
+        int port = freePort();
+        String url = "postgresql://someone:" + SECRET + "@127.0.0.1:" + port + "/townhall";
+        Run up = run("up", "--database-url", url);
+        Run down = run("down", "--database-url", url);
+        assertThat(up.status()).isZero();
+        assertThat(up.out()).contains("external database", "nothing to start").doesNotContain(SECRET);
+        assertThat(down.status()).isZero();
+        assertThat(down.out()).contains("does not stop it").doesNotContain(SECRET);
+        assertThat(home.resolve("state")).doesNotExist();
+    }
+
+    @Test
+    void unreachableExternalDatabaseIsOneLineWithoutThePassword() {
+        int port = freePort();
+        Run status = run("status", "--database-url", "postgresql://someone:" + SECRET + "@127.0.0.1:" + port + "/x");
+        assertThat(status.status()).isEqualTo(ErrorCode.DB_UNREACHABLE.exitStatus());
+        assertOneLine(status.err());
+        assertThat(status.err()).contains("cannot reach PostgreSQL at 127.0.0.1:" + port).doesNotContain(SECRET);
+    }
+
+    @Test
+    void wrongPasswordIsOneLineWithoutThePassword(TestCluster cluster) {
+        String url = "postgresql://postgres:" + SECRET + "@127.0.0.1:" + cluster.cluster().port() + "/postgres";
+        Run status = run("status", "--database-url", url);
+        assertThat(status.status()).isEqualTo(ErrorCode.DB_AUTH.exitStatus());
+        assertOneLine(status.err());
+        assertThat(status.err()).contains("refused the login").doesNotContain(SECRET);
+    }
+
+    @Test
+    void malformedUrlAndBadArgumentsAreOneLine() {
+        Run badUrl = run("status", "--database-url", "mysql://nope");
+        assertThat(badUrl.status()).isEqualTo(ErrorCode.CONFIG.exitStatus());
+        assertOneLine(badUrl.err());
+
+        Run badPort = run("up", "--port", "80");
+        assertThat(badPort.status()).isEqualTo(ErrorCode.INVALID_INPUT.exitStatus());
+        assertThat(badPort.err()).contains("--port must be between 1024 and 65535, got 80");
+        assertOneLine(badPort.err());
+
+        Run missingTarget = run("migrate", "rollback");
+        assertThat(missingTarget.status()).isEqualTo(ErrorCode.INVALID_INPUT.exitStatus());
+        assertOneLine(missingTarget.err());
+
+        Run unknown = run("frobnicate");
+        assertThat(unknown.status()).isEqualTo(ErrorCode.INVALID_INPUT.exitStatus());
+        assertOneLine(unknown.err());
+    }
+
+    private static void assertOneLine(String text) {
+        assertThat(text.strip()).isNotEmpty().doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

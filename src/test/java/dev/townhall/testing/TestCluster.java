@@ -1,0 +1,99 @@
+package dev.townhall.testing;
+
+import dev.townhall.db.Bootstrap;
+import dev.townhall.db.Database;
+import dev.townhall.db.LocalCluster;
+import dev.townhall.db.PgBinaries;
+import dev.townhall.schema.Migrator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one throwaway PostgreSQL cluster of a test run: a temp directory, a free port, the same {@link LocalCluster}
+ * code as production, durability switched off for speed. It holds a migrated template database from which every
+ * test class gets a fresh copy in milliseconds.
+ */
+public final class TestCluster implements AutoCloseable {
+    public static final String TEMPLATE = "townhall_template";
+    /** Settings that trade crash safety for speed; a test cluster is thrown away anyway. */
+    public static final Map<String, String> FAST_SETTINGS = Map.of(
+            "fsync", "off",
+            "synchronous_commit", "off",
+            "full_page_writes", "off",
+            "max_connections", "200");
+
+    private final LocalCluster cluster;
+    private final AtomicInteger databases = new AtomicInteger();
+
+    private TestCluster(LocalCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Initialises and starts a cluster in a new temp directory and builds the migrated template database. */
+    public static TestCluster start() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("townhall-test-");
+            openForServerAccount(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        LocalCluster cluster = LocalCluster.at(dir.resolve("pg"), PgBinaries.locate(), FAST_SETTINGS);
+        TestCluster testCluster = new TestCluster(cluster);
+        Runtime.getRuntime().addShutdownHook(new Thread(testCluster::close, "test-cluster-stop"));
+        cluster.start(OptionalInt.empty());
+        Database template = Database.local(cluster, TEMPLATE);
+        Bootstrap.ensure(template);
+        Migrator.as(template.owner()).migrate(null);
+        return testCluster;
+    }
+
+    /**
+     * Temp directories are private (0700); when tests run as root the server runs as another account, which must
+     * be able to pass through to its data directory.
+     */
+    public static void openForServerAccount(Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+    }
+
+    /** A new database copied from the migrated template, with the roles' grants in place. */
+    public Database newDatabase(String hint) {
+        String name = "t_" + hint.toLowerCase().replaceAll("[^a-z0-9]+", "_") + "_" + databases.incrementAndGet();
+        name = name.length() > 60 ? name.substring(name.length() - 60) : name;
+        try (Connection c = cluster.superuserEndpoint().connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE \"" + name + "\" TEMPLATE " + TEMPLATE + " OWNER " + Database.OWNER_ROLE);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create test database " + name, e);
+        }
+        Database db = Database.local(cluster, name);
+        Bootstrap.ensure(db);
+        return db;
+    }
+
+    public LocalCluster cluster() {
+        return cluster;
+    }
+
+    /** Stops the server and deletes its directory; safe to call more than once. */
+    @Override
+    public synchronized void close() {
+        if (Files.exists(cluster.root())) {
+            cluster.destroy();
+            try {
+                Files.deleteIfExists(cluster.root().getParent());
+            } catch (IOException ignored) {
+                // the temp directory's parent is only a container; a leftover empty dir harms nobody
+            }
+        }
+    }
+}
