@@ -16,7 +16,9 @@ import java.io.PrintWriter;
                 StatusCommand.class,
                 PsqlCommand.class,
                 MigrateCommand.class,
+                VerifyCommand.class,
                 DemoCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Launcher commands (./townhall only):",
