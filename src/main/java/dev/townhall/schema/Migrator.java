@@ -27,6 +27,7 @@ import java.util.List;
  */
 public final class Migrator {
     public static final String CHANGELOG = "db/changelog/changelog-master.yaml";
+    private static final int MAX_NAMED_CHANGESETS = 3;
 
     static {
         // Liquibase 4.30+ phones home unless told not to, and prints a banner and summary to stdout.
@@ -177,9 +178,10 @@ public final class Migrator {
             for (String entry : e.getInvalidMD5Sums()) {
                 names.add(entry.replaceAll(" was: .*", "").strip()); // "file::id::author was: x but is now: y"
             }
+            String shown = String.join(", ", names.subList(0, Math.min(names.size(), MAX_NAMED_CHANGESETS)))
+                    + (names.size() > MAX_NAMED_CHANGESETS ? " and " + (names.size() - MAX_NAMED_CHANGESETS) + " more" : "");
             return new TownHallException(ErrorCode.CHECKSUM_MISMATCH, "refusing to migrate: already-applied changeset "
-                    + String.join(", ", names) + " was edited after it was applied; restore it and put the change in"
-                    + " a new changeset", e);
+                    + shown + " was edited after it was applied; restore it and put the change in a new changeset", e);
         }
         String message = e.getMessage() == null ? "no detail" : e.getMessage();
         return new TownHallException(ErrorCode.MIGRATION_FAILED, "the changelog is invalid: "

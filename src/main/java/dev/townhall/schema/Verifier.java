@@ -67,6 +67,7 @@ public final class Verifier {
             checks.add(violations(c, "tenant tables carry town_id", TABLES_WITHOUT_TOWN_ID));
             checks.add(violations(c, "row-level security enabled and forced on every tenant table", TABLES_WITHOUT_RLS));
             checks.add(violations(c, "select/insert/update/delete policies on every tenant table", TABLES_WITHOUT_POLICIES));
+            checks.add(violations(c, "row-level security enabled on every core table", CORE_TABLES_WITHOUT_RLS));
             checks.add(violations(c, "town_id indexed on every tenant table", TOWN_ID_NOT_INDEXED));
             checks.add(violations(c, "every foreign key has an index", UNINDEXED_FOREIGN_KEYS));
             checks.add(violations(c, "views run with the caller's rights (security_invoker)", VIEWS_WITHOUT_INVOKER));
@@ -145,13 +146,23 @@ public final class Verifier {
             ORDER BY 1
             """;
 
-    /** Tables with a town_id column (anywhere but legacy) whose RLS is not both enabled and forced. */
+    /** Tenant-schema tables with a town_id column whose RLS is not both enabled and forced. */
     static final String TABLES_WITHOUT_RLS = """
             SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('r', 'p') AND (n.nspname = ANY (%s) OR n.nspname = 'core') AND NOT c.relispartition
+            WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY (%s) AND NOT c.relispartition
               AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'town_id'
                           AND NOT a.attisdropped)
               AND NOT (c.relrowsecurity AND c.relforcerowsecurity)
+            ORDER BY 1
+            """;
+
+    /**
+     * Core tables (organisations, towns, users, memberships, keys, audit) with RLS off. They are ENABLEd but not
+     * FORCEd: the SECURITY DEFINER context functions read them as the owner.
+     */
+    static final String CORE_TABLES_WITHOUT_RLS = """
+            SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p') AND n.nspname = 'core' AND NOT c.relrowsecurity
             ORDER BY 1
             """;
 
@@ -160,7 +171,7 @@ public final class Verifier {
             SELECT c.oid::regclass::text || ' (' || string_agg(cmd.name, '/') || ')'
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             CROSS JOIN (VALUES ('r', 'select'), ('a', 'insert'), ('w', 'update'), ('d', 'delete')) AS cmd(code, name)
-            WHERE c.relkind IN ('r', 'p') AND (n.nspname = ANY (%s) OR n.nspname = 'core') AND NOT c.relispartition
+            WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY (%s) AND NOT c.relispartition
               AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'town_id'
                           AND NOT a.attisdropped)
               AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polcmd IN (cmd.code, '*'))
@@ -171,7 +182,7 @@ public final class Verifier {
     static final String TOWN_ID_NOT_INDEXED = """
             SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'town_id' AND NOT a.attisdropped
-            WHERE c.relkind IN ('r', 'p') AND (n.nspname = ANY (%s) OR n.nspname = 'core') AND NOT c.relispartition
+            WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY (%s) AND NOT c.relispartition
               AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum)
             ORDER BY 1
             """;

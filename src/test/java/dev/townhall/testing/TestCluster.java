@@ -68,8 +68,7 @@ public final class TestCluster implements AutoCloseable {
 
     /** A new database copied from the migrated template, with the roles' grants in place. */
     public Database newDatabase(String hint) {
-        String name = "t_" + hint.toLowerCase().replaceAll("[^a-z0-9]+", "_") + "_" + databases.incrementAndGet();
-        name = name.length() > 60 ? name.substring(name.length() - 60) : name;
+        String name = uniqueName(hint);
         try (Connection c = cluster.superuserEndpoint().connect(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE \"" + name + "\" TEMPLATE " + TEMPLATE + " OWNER " + Database.OWNER_ROLE);
         } catch (SQLException e) {
@@ -78,6 +77,18 @@ public final class TestCluster implements AutoCloseable {
         Database db = Database.local(cluster, name);
         Bootstrap.ensure(db);
         return db;
+    }
+
+    /** A new database with roles, grants and extensions but no schema, for tests of the migrations themselves. */
+    public Database newEmptyDatabase(String hint) {
+        Database db = Database.local(cluster, uniqueName(hint));
+        Bootstrap.ensure(db);
+        return db;
+    }
+
+    private String uniqueName(String hint) {
+        String name = "t_" + hint.toLowerCase().replaceAll("[^a-z0-9]+", "_") + "_" + databases.incrementAndGet();
+        return name.length() > 60 ? name.substring(name.length() - 60) : name;
     }
 
     public LocalCluster cluster() {
