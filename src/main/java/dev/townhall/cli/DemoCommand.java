@@ -2,6 +2,7 @@ package dev.townhall.cli;
 
 import dev.townhall.db.Database;
 import dev.townhall.schema.Migrator;
+import dev.townhall.schema.Verifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -42,9 +43,11 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println("== migrations");
         MigrateCommand.printApplied(out, Migrator.as(db.owner()).migrate(null));
+        out.println("== verify");
+        int verified = VerifyCommand.print(out, Verifier.as(db.owner()).run());
         out.println("== connect");
         out.println("  JDBC URL: " + db.owner().jdbcUrl() + "   psql: ./townhall psql");
         db.cluster().ifPresent(c -> out.println("  data dir: " + c.dataDir()));
-        return 0;
+        return verified;
     }
 }

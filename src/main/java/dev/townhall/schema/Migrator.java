@@ -16,6 +16,7 @@ import liquibase.resource.ClassLoaderResourceAccessor;
 
 import java.io.StringWriter;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,8 @@ import java.util.List;
 public final class Migrator {
     public static final String CHANGELOG = "db/changelog/changelog-master.yaml";
     private static final int MAX_NAMED_CHANGESETS = 3;
+    /** Advisory lock key held while migrating ("TWNHALL1" as a number; any constant unique to TownHall). */
+    private static final long MIGRATION_LOCK_KEY = 0x54574E48414C4C31L;
 
     static {
         // Liquibase 4.30+ phones home unless told not to, and prints a banner and summary to stdout.
@@ -157,6 +160,11 @@ public final class Migrator {
 
     private <T> T withLiquibase(LiquibaseWork<T> work) {
         try (Connection connection = owner.connect()) {
+            // Liquibase's own lock table is created without a lock, so two first runs race on it; a session
+            // advisory lock, released when the connection closes, serialises whole runs instead.
+            try (Statement lock = connection.createStatement()) {
+                lock.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK_KEY + ")");
+            }
             liquibase.database.Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
             try (Liquibase lb = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(), database)) {

@@ -113,8 +113,8 @@ public final class Verifier {
     private static Check vectorStorage(Connection c) throws SQLException {
         List<String> columns = strings(c, """
                 SELECT a.attrelid::regclass || '.' || a.attname FROM pg_attribute a
-                JOIN pg_type t ON t.oid = a.atttypid WHERE t.typname = 'vector' AND a.attnum > 0 AND NOT a.attisdropped
-                AND a.attrelid::regclass::text NOT LIKE 'pg_%'
+                JOIN pg_type t ON t.oid = a.atttypid JOIN pg_class c ON c.oid = a.attrelid
+                WHERE t.typname = 'vector' AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
                 """);
         List<String> hnsw = strings(c, """
                 SELECT indexrelid::regclass::text FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
