@@ -8,7 +8,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import dev.townhall.towns.SampleTowns;
+import dev.townhall.towns.Town;
+import dev.townhall.towns.Towns;
+
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,6 +30,29 @@ final class DemoCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** One row per demo person: how many rows of each town they can read, all tenant tables together. */
+    static void printWhoSeesWhat(PrintWriter out, Towns towns) {
+        List<Town> all = towns.towns();
+        List<String> header = new ArrayList<>(List.of("person", "role"));
+        all.forEach(t -> header.add(t.slug() + (t.capital() ? " (capital)" : "")));
+        TextTable table = TextTable.of(header);
+        for (SampleTowns.Person person : SampleTowns.PEOPLE) {
+            Map<String, Map<String, Long>> counts = towns.visibleCounts(Optional.of(towns.as(person.actor())));
+            List<String> row = new ArrayList<>(List.of(person.actor(), person.role().sqlName()));
+            for (Town town : all) {
+                row.add(Long.toString(counts.values().stream().mapToLong(m -> m.getOrDefault(town.slug(), 0L)).sum()));
+            }
+            table.row(row);
+        }
+        Map<String, Map<String, Long>> everything = towns.visibleCounts(Optional.empty());
+        List<String> ownerRow = new ArrayList<>(List.of("(owner role, RLS bypassed)", "-"));
+        for (Town town : all) {
+            ownerRow.add(Long.toString(everything.values().stream().mapToLong(m -> m.getOrDefault(town.slug(), 0L)).sum()));
+        }
+        table.row(ownerRow);
+        table.print(out);
+    }
 
     @Override
     public Integer call() throws SQLException {
@@ -45,6 +76,11 @@ final class DemoCommand implements Callable<Integer> {
         MigrateCommand.printApplied(out, Migrator.as(db.owner()).migrate(null));
         out.println("== verify");
         int verified = VerifyCommand.print(out, Verifier.as(db.owner()).run());
+        out.println("== towns: who sees what (rows per owning town, read through RLS as each person)");
+        try (Towns towns = Towns.open(db)) {
+            SampleTowns.ensure(towns);
+            printWhoSeesWhat(out, towns);
+        }
         out.println("== connect");
         out.println("  JDBC URL: " + db.owner().jdbcUrl() + "   psql: ./townhall psql");
         db.cluster().ifPresent(c -> out.println("  data dir: " + c.dataDir()));

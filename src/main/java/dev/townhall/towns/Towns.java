@@ -322,7 +322,7 @@ public final class Towns implements AutoCloseable {
     private void audit(Handle h, UUID townId, String action, String table, UUID rowId) {
         h.createUpdate("""
                         INSERT INTO core.audit_log (org_id, town_id, actor, action, table_name, row_id)
-                        VALUES (:org, :town, 'cli', :action, :table, :row)""")
+                        VALUES (:org, CAST(:town AS uuid), 'cli', :action, :table, CAST(:row AS uuid))""")
                 .bind("org", orgId).bind("town", townId).bind("action", action).bind("table", table)
                 .bind("row", rowId).execute();
     }
