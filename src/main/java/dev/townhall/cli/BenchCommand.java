@@ -1,6 +1,7 @@
 package dev.townhall.cli;
 
 import dev.townhall.bench.MigrateBenchmark;
+import dev.townhall.bench.RlsBenchmark;
 import dev.townhall.db.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Run a benchmark and print its table (migrate).",
-        subcommands = {BenchCommand.Migrate.class})
+        subcommands = {BenchCommand.Migrate.class, BenchCommand.Rls.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -40,20 +41,54 @@ final class BenchCommand implements Runnable {
             Database db = MigrateCommand.ready(options);
             MigrateBenchmark.Report report = MigrateBenchmark.on(db).run(runs);
             out.println("bench migrate: empty database -> full schema, " + report.changesets() + " changesets");
-            out.println("| run | seconds |");
-            out.println("|----:|--------:|");
+            TextTable runs = TextTable.of("run", "seconds");
             for (int i = 0; i < report.runs().size(); i++) {
-                out.printf("| %3d | %7.3f |%n", i + 1, seconds(report.runs().get(i)));
+                runs.row(i + 1, String.format("%.3f", seconds(report.runs().get(i))));
             }
+            runs.print(out);
             out.printf("median %.3f s over %d runs%n%n", seconds(report.median()), report.runs().size());
-            out.println("| objects   | count |");
-            out.println("|-----------|------:|");
-            report.objects().forEach((kind, count) -> out.printf("| %-9s | %5d |%n", kind, count));
+            TextTable objects = TextTable.of("objects", "count");
+            report.objects().forEach(objects::row);
+            objects.print(out);
             return 0;
         }
 
         private static double seconds(Duration d) {
             return d.toNanos() / 1e9;
+        }
+    }
+
+    @Command(name = "rls", description = "Query cost as the owner (no RLS) vs the app role under a town context.")
+    static final class Rls implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions options;
+
+        @Option(names = "--rows", defaultValue = "100000", description = "Rows to load (default: ${DEFAULT-VALUE}).")
+        int rows;
+
+        @Option(names = "--iterations", defaultValue = "300", description = "Timed runs per query (default: ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            RlsBenchmark.Report report = RlsBenchmark.on(MigrateCommand.ready(options)).run(rows, iterations);
+            out.printf("bench rls: %,d rows over 3 towns (60/30/10 %%), acting town fluenti, median of %d runs%n",
+                    report.totalRows(), report.iterations());
+            TextTable table = TextTable.of("query", "rows", "owner ms", "app+filter ms", "overhead", "app RLS-only ms",
+                    "overhead");
+            for (RlsBenchmark.Result r : report.results()) {
+                table.row(r.query(), r.rows(), String.format("%.3f", r.ownerMs()), String.format("%.3f", r.appFilteredMs()),
+                        String.format("%+.1f%%", 100 * r.overheadFiltered()), String.format("%.3f", r.appRlsOnlyMs()),
+                        String.format("%+.1f%%", 100 * r.overheadRlsOnly()));
+            }
+            table.print(out);
+            out.println("owner: RLS bypassed, town filter in the SQL; app+filter: same SQL under RLS; RLS-only: no"
+                    + " town filter in the SQL, the policy does it all");
+            return 0;
         }
     }
 }

@@ -6,6 +6,8 @@ import dev.townhall.db.Endpoint;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
+import liquibase.Scope;
+import liquibase.ui.LoggerUIService;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.RanChangeSet;
 import liquibase.database.DatabaseFactory;
@@ -20,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies, lists and rolls back TownHall's schema changesets (Liquibase, formatted SQL under
@@ -168,13 +171,20 @@ public final class Migrator {
             liquibase.database.Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
             try (Liquibase lb = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(), database)) {
-                return work.run(lb);
+                // Liquibase talks to the console through its UI service; send that to the log so the CLI prints only
+                // TownHall's own report
+                return Scope.child(Map.of(Scope.Attr.ui.name(), new LoggerUIService()), () -> work.run(lb));
             }
-        } catch (TownHallException e) {
-            throw e;
-        } catch (ValidationFailedException e) {
-            throw validationFailure(e);
         } catch (Exception e) {
+            // Liquibase wraps what it throws in its own exceptions, sometimes several deep
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof TownHallException ours) {
+                    throw ours;
+                }
+                if (t instanceof ValidationFailedException invalid) {
+                    throw validationFailure(invalid);
+                }
+            }
             throw new TownHallException(ErrorCode.MIGRATION_FAILED, "migration failed on " + owner.describe() + ": "
                     + rootMessage(e), e);
         }
