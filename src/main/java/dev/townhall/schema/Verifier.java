@@ -68,6 +68,7 @@ public final class Verifier {
             checks.add(violations(c, "row-level security enabled and forced on every tenant table", TABLES_WITHOUT_RLS));
             checks.add(violations(c, "select/insert/update/delete policies on every tenant table", TABLES_WITHOUT_POLICIES));
             checks.add(violations(c, "row-level security enabled on every core table", CORE_TABLES_WITHOUT_RLS));
+            checks.add(violations(c, "every tenant table audits its writes (core.enable_audit)", TABLES_WITHOUT_AUDIT));
             checks.add(violations(c, "town_id indexed on every tenant table", TOWN_ID_NOT_INDEXED));
             checks.add(violations(c, "every foreign key has an index", UNINDEXED_FOREIGN_KEYS));
             checks.add(violations(c, "views run with the caller's rights (security_invoker)", VIEWS_WITHOUT_INVOKER));
@@ -176,6 +177,14 @@ public final class Verifier {
                           AND NOT a.attisdropped)
               AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polcmd IN (cmd.code, '*'))
             GROUP BY c.oid ORDER BY 1
+            """;
+
+    /** Tenant tables (those with tenant policies) missing one of the three audit triggers. */
+    static final String TABLES_WITHOUT_AUDIT = """
+            SELECT t.table_name::text FROM core.tenant_tables t
+            WHERE (SELECT count(*) FROM pg_trigger tg WHERE tg.tgrelid = t.table_name
+                   AND tg.tgfoid = 'core.audit_statement()'::regprocedure) < 3
+            ORDER BY 1
             """;
 
     /** Tables with town_id where no index starts with town_id. */
