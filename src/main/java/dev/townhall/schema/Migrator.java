@@ -121,7 +121,7 @@ public final class Migrator {
     /** Rolls back every changeset applied after {@code tag}. */
     public List<Change> rollbackTo(String tag) {
         return withLiquibase(lb -> {
-            if (!lb.getDatabase().doesTagExist(tag)) {
+            if (lb.getDatabase().getRanChangeSetList().stream().noneMatch(ran -> tag.equals(ran.getTag()))) {
                 throw new TownHallException(ErrorCode.NOT_FOUND, "no migration tag '" + tag
                         + "' in this database; tag with ./townhall migrate --tag NAME");
             }

@@ -55,7 +55,23 @@ END
 $$;
 --rollback DROP FUNCTION core.enable_audit(regclass);
 
---changeset townhall:core-122-audit-tenant-tables splitStatements:false
+--changeset townhall:core-122-fn-disable-audit splitStatements:false
+--comment: removes the three audit triggers of a table (used by rollbacks; a single statement, which Liquibase does not split)
+CREATE FUNCTION core.disable_audit(tbl regclass) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, core
+AS $$
+DECLARE
+    rel name := (SELECT c.relname FROM pg_class c WHERE c.oid = tbl);
+BEGIN
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', rel || '_audit_insert', tbl);
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', rel || '_audit_update', tbl);
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', rel || '_audit_delete', tbl);
+END
+$$;
+--rollback DROP FUNCTION core.disable_audit(regclass);
+
+--changeset townhall:core-123-audit-tenant-tables splitStatements:false
 --comment: audit every tenant table that exists now
 DO $$
 DECLARE
@@ -66,13 +82,4 @@ BEGIN
     END LOOP;
 END
 $$;
---rollback DO $$
---rollback DECLARE
---rollback     t record;
---rollback BEGIN
---rollback     FOR t IN SELECT tgrelid::regclass AS tbl, tgname FROM pg_trigger
---rollback              WHERE tgname LIKE '%\_audit\_insert' OR tgname LIKE '%\_audit\_update' OR tgname LIKE '%\_audit\_delete' LOOP
---rollback         EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.tbl);
---rollback     END LOOP;
---rollback END
---rollback $$;
+--rollback SELECT core.disable_audit(table_name) FROM core.tenant_tables;

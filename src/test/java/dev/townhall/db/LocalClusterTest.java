@@ -110,6 +110,7 @@ class LocalClusterTest {
         int port = cluster.start(OptionalInt.empty()).port();
         cluster.stop();
         try (ServerSocket squatter = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(squatter.isBound()).isTrue();
             LocalCluster.Started moved = cluster.start(OptionalInt.empty());
             assertThat(moved.port()).isNotEqualTo(port);
             assertThat(moved.portNote()).contains("port " + port + " was taken");

@@ -47,8 +47,8 @@ public final class PostgresExtension implements BeforeAllCallback, ParameterReso
         return database(context);
     }
 
-    /** Lets JUnit stop the cluster when the root context closes, at the very end of the run. */
-    private record ClosingCluster(TestCluster cluster) implements ExtensionContext.Store.CloseableResource {
+    /** Lets JUnit stop the cluster when the root context closes (it closes AutoCloseable store values), at the very end of the run. */
+    private record ClosingCluster(TestCluster cluster) implements AutoCloseable {
         @Override
         public void close() {
             cluster.close();
