@@ -15,13 +15,19 @@ import java.util.Properties;
 public final class TownHallConfig {
     public static final String DEFAULT_HOME = ".townhall";
     public static final String CONFIG_FILE = "townhall.conf";
+    public static final String APP_PASSWORD_VARIABLE = "TOWNHALL_APP_PASSWORD";
+    public static final String ANALYTICS_PASSWORD_VARIABLE = "TOWNHALL_ANALYTICS_PASSWORD";
 
     private final String databaseUrl; // null: use the local cluster
     private final Path home;
+    private final String appPassword;
+    private final String analyticsPassword;
 
-    private TownHallConfig(String databaseUrl, Path home) {
+    private TownHallConfig(String databaseUrl, Path home, String appPassword, String analyticsPassword) {
         this.databaseUrl = databaseUrl;
         this.home = home;
+        this.appPassword = appPassword;
+        this.analyticsPassword = analyticsPassword;
     }
 
     /** Resolves settings from a flag value (may be null), the process environment and the working directory. */
@@ -32,10 +38,14 @@ public final class TownHallConfig {
     static TownHallConfig resolve(String databaseUrlFlag, Map<String, String> env, Path configFile) {
         Properties file = readConfigFile(configFile);
         String url = firstNonBlank(databaseUrlFlag, env.get("TOWNHALL_DATABASE_URL"), file.getProperty("database.url"));
-        // the system property lets tests (and embedders) point one JVM at a state directory of its own
         String home = firstNonBlank(System.getProperty("townhall.home"), env.get("TOWNHALL_HOME"),
                 file.getProperty("home"), DEFAULT_HOME);
-        return new TownHallConfig(url, Path.of(home).toAbsolutePath().normalize());
+        // system properties beside the variables let tests (and embedders) configure one JVM without its environment
+        String app = firstNonBlank(System.getProperty("townhall.app.password"), env.get(APP_PASSWORD_VARIABLE),
+                file.getProperty("app.password"));
+        String analytics = firstNonBlank(System.getProperty("townhall.analytics.password"),
+                env.get(ANALYTICS_PASSWORD_VARIABLE), file.getProperty("analytics.password"));
+        return new TownHallConfig(url, Path.of(home).toAbsolutePath().normalize(), app, analytics);
     }
 
     private static Properties readConfigFile(Path configFile) {
@@ -62,6 +72,15 @@ public final class TownHallConfig {
     /** The external database URL, when TownHall is pointed at a server it does not run itself. */
     public Optional<String> databaseUrl() {
         return Optional.ofNullable(databaseUrl);
+    }
+
+    /** The application role's password on an external server. */
+    public Optional<String> appPassword() {
+        return Optional.ofNullable(appPassword);
+    }
+
+    public Optional<String> analyticsPassword() {
+        return Optional.ofNullable(analyticsPassword);
     }
 
     /** TownHall's own state directory (the local cluster lives in {@code home/pg}). */

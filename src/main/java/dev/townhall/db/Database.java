@@ -4,6 +4,8 @@ import dev.townhall.ErrorCode;
 import dev.townhall.TownHallConfig;
 import dev.townhall.TownHallException;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,17 +24,23 @@ public final class Database {
     private final LocalCluster cluster; // null when external
     private final Endpoint admin;
     private final String databaseName;
+    private final Map<String, String> rolePasswords; // external only: passwords the configuration gave
 
-    private Database(LocalCluster cluster, Endpoint admin, String databaseName) {
+    private Database(LocalCluster cluster, Endpoint admin, String databaseName, Map<String, String> rolePasswords) {
         this.cluster = cluster;
         this.admin = admin;
         this.databaseName = databaseName;
+        this.rolePasswords = Map.copyOf(rolePasswords);
     }
 
     /** The database named by the configuration; the local cluster is not started here. */
     public static Database fromConfig(TownHallConfig config) {
         if (config.databaseUrl().isPresent()) {
-            return external(Endpoint.parse(config.databaseUrl().get()));
+            Map<String, String> passwords = new HashMap<>();
+            config.appPassword().ifPresent(p -> passwords.put(APP_ROLE, p));
+            config.analyticsPassword().ifPresent(p -> passwords.put(ANALYTICS_ROLE, p));
+            Endpoint admin = Endpoint.parse(config.databaseUrl().get());
+            return new Database(null, admin, admin.database(), passwords);
         }
         return local(LocalCluster.at(config.clusterDir(), PgBinaries.locate()));
     }
@@ -43,12 +51,12 @@ public final class Database {
 
     /** A database called {@code databaseName} in {@code cluster}; tests use one per test class. */
     public static Database local(LocalCluster cluster, String databaseName) {
-        return new Database(cluster, null, databaseName);
+        return new Database(cluster, null, databaseName, Map.of());
     }
 
     /** An external server; the URL's user administers and owns the TownHall database named in the URL. */
     public static Database external(Endpoint admin) {
-        return new Database(null, admin, admin.database());
+        return new Database(null, admin, admin.database(), Map.of());
     }
 
     public boolean isLocal() {
@@ -78,20 +86,20 @@ public final class Database {
 
     /** The application's login: not the owner, so row-level security applies to every query it runs. */
     public Endpoint app() {
-        return roleEndpoint(APP_ROLE, "TOWNHALL_APP_PASSWORD");
+        return roleEndpoint(APP_ROLE, TownHallConfig.APP_PASSWORD_VARIABLE);
     }
 
     /** The read-only analytics login. */
     public Endpoint analytics() {
-        return roleEndpoint(ANALYTICS_ROLE, "TOWNHALL_ANALYTICS_PASSWORD");
+        return roleEndpoint(ANALYTICS_ROLE, TownHallConfig.ANALYTICS_PASSWORD_VARIABLE);
     }
 
     private Endpoint roleEndpoint(String role, String passwordVariable) {
         if (cluster != null) {
             return cluster.superuserEndpoint().withDatabase(databaseName).as(role, cluster.rolePassword(role));
         }
-        String password = System.getenv(passwordVariable);
-        if (password == null || password.isBlank()) {
+        String password = rolePasswords.get(role);
+        if (password == null) {
             throw new TownHallException(ErrorCode.CONFIG, "with an external database, set " + passwordVariable
                     + " to the password of the role " + role);
         }
@@ -103,9 +111,7 @@ public final class Database {
         if (cluster != null) {
             return Optional.of(cluster.rolePassword(role));
         }
-        String variable = role.equals(APP_ROLE) ? "TOWNHALL_APP_PASSWORD"
-                : role.equals(ANALYTICS_ROLE) ? "TOWNHALL_ANALYTICS_PASSWORD" : null;
-        return Optional.ofNullable(variable == null ? null : System.getenv(variable)).filter(p -> !p.isBlank());
+        return Optional.ofNullable(rolePasswords.get(role));
     }
 
     /** "local cluster in …" or "postgres@host:port/db", for summaries. */
