@@ -1,6 +1,7 @@
 package dev.townhall.cli;
 
 import dev.townhall.ErrorCode;
+import dev.townhall.testing.CliRun;
 import dev.townhall.testing.PostgresExtension;
 import dev.townhall.testing.TestCluster;
 import org.junit.jupiter.api.AfterEach;
@@ -10,8 +11,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -42,20 +41,9 @@ class CliErrorsTest {
         }
     }
 
-    /** One CLI run: exit status and what went to stdout and stderr. */
-    record Run(int status, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(status, out.toString(), err.toString());
-    }
-
     @Test
     void helpListsEveryCommand() {
-        Run help = run("--help");
+        CliRun help = CliRun.of("--help");
         assertThat(help.status()).isZero();
         assertThat(help.out()).contains("up ", "down ", "status ", "psql ", "migrate ", "demo ", "test ");
     }
@@ -64,8 +52,8 @@ class CliErrorsTest {
     void externalUrlModeTouchesNothingLocal() {
         int port = freePort();
         String url = "postgresql://someone:" + SECRET + "@127.0.0.1:" + port + "/townhall";
-        Run up = run("up", "--database-url", url);
-        Run down = run("down", "--database-url", url);
+        CliRun up = CliRun.of("up", "--database-url", url);
+        CliRun down = CliRun.of("down", "--database-url", url);
         assertThat(up.status()).isZero();
         assertThat(up.out()).contains("external database", "nothing to start").doesNotContain(SECRET);
         assertThat(down.status()).isZero();
@@ -76,7 +64,7 @@ class CliErrorsTest {
     @Test
     void unreachableExternalDatabaseIsOneLineWithoutThePassword() {
         int port = freePort();
-        Run status = run("status", "--database-url", "postgresql://someone:" + SECRET + "@127.0.0.1:" + port + "/x");
+        CliRun status = CliRun.of("status", "--database-url", "postgresql://someone:" + SECRET + "@127.0.0.1:" + port + "/x");
         assertThat(status.status()).isEqualTo(ErrorCode.DB_UNREACHABLE.exitStatus());
         assertOneLine(status.err());
         assertThat(status.err()).contains("cannot reach PostgreSQL at 127.0.0.1:" + port).doesNotContain(SECRET);
@@ -85,7 +73,7 @@ class CliErrorsTest {
     @Test
     void wrongPasswordIsOneLineWithoutThePassword(TestCluster cluster) {
         String url = "postgresql://postgres:" + SECRET + "@127.0.0.1:" + cluster.cluster().port() + "/postgres";
-        Run status = run("status", "--database-url", url);
+        CliRun status = CliRun.of("status", "--database-url", url);
         assertThat(status.status()).isEqualTo(ErrorCode.DB_AUTH.exitStatus());
         assertOneLine(status.err());
         assertThat(status.err()).contains("refused the login").doesNotContain(SECRET);
@@ -93,20 +81,20 @@ class CliErrorsTest {
 
     @Test
     void malformedUrlAndBadArgumentsAreOneLine() {
-        Run badUrl = run("status", "--database-url", "mysql://nope");
+        CliRun badUrl = CliRun.of("status", "--database-url", "mysql://nope");
         assertThat(badUrl.status()).isEqualTo(ErrorCode.CONFIG.exitStatus());
         assertOneLine(badUrl.err());
 
-        Run badPort = run("up", "--port", "80");
+        CliRun badPort = CliRun.of("up", "--port", "80");
         assertThat(badPort.status()).isEqualTo(ErrorCode.INVALID_INPUT.exitStatus());
         assertThat(badPort.err()).contains("--port must be between 1024 and 65535, got 80");
         assertOneLine(badPort.err());
 
-        Run missingTarget = run("migrate", "rollback");
+        CliRun missingTarget = CliRun.of("migrate", "rollback");
         assertThat(missingTarget.status()).isEqualTo(ErrorCode.INVALID_INPUT.exitStatus());
         assertOneLine(missingTarget.err());
 
-        Run unknown = run("frobnicate");
+        CliRun unknown = CliRun.of("frobnicate");
         assertThat(unknown.status()).isEqualTo(ErrorCode.INVALID_INPUT.exitStatus());
         assertOneLine(unknown.err());
     }

@@ -3,13 +3,13 @@ package dev.townhall.cli;
 import dev.townhall.ErrorCode;
 import dev.townhall.db.Database;
 import dev.townhall.db.Endpoint;
+import dev.townhall.testing.CliRun;
 import dev.townhall.testing.PostgresExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import static dev.townhall.cli.CliErrorsTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The towns commands end to end, against a test database given as an external URL. */
@@ -35,12 +35,12 @@ class TownsCliTest {
         System.clearProperty("townhall.app.password");
     }
 
-    private CliErrorsTest.Run cli(String... args) {
+    private CliRun cli(String... args) {
         String[] withUrl = new String[args.length + 2];
         System.arraycopy(args, 0, withUrl, 0, args.length);
         withUrl[args.length] = "--database-url";
         withUrl[args.length + 1] = url;
-        return run(withUrl);
+        return CliRun.of(withUrl);
     }
 
     @Test
@@ -51,7 +51,7 @@ class TownsCliTest {
         assertThat(cli("users", "add", "flo@example.com", "--handle", "flo").status()).isZero();
         assertThat(cli("members", "add", "flo", "fluenti").status()).isZero();
 
-        CliErrorsTest.Run inserted = cli("as", "zed@zeta", "sql",
+        CliRun inserted = cli("as", "zed@zeta", "sql",
                 "INSERT INTO crm.companies (name) VALUES ('Zeta Co') RETURNING id");
         assertThat(inserted.status()).as(inserted.err()).isZero();
         String id = inserted.out().lines().skip(2).findFirst().orElseThrow().strip();
@@ -65,7 +65,7 @@ class TownsCliTest {
         assertThat(cli("unshare", "crm.companies", id).status()).isZero();
         assertThat(cli("as", "flo@fluenti", "sql", countZetaCo).out()).contains("0\n");
 
-        CliErrorsTest.Run list = cli("towns", "list", "--as", "flo@fluenti");
+        CliRun list = cli("towns", "list", "--as", "flo@fluenti");
         assertThat(list.status()).isZero();
         assertThat(list.out()).contains("zeta", "fluenti", "aurora");
     }
@@ -90,7 +90,7 @@ class TownsCliTest {
                 .as("the table survived the town name with SQL in it").isZero();
     }
 
-    private static void assertOneLineError(CliErrorsTest.Run run, ErrorCode code, String text) {
+    private static void assertOneLineError(CliRun run, ErrorCode code, String text) {
         assertThat(run.status()).as(run.err()).isEqualTo(code.exitStatus());
         assertThat(run.err().strip()).contains(text).doesNotContain("\n").doesNotContain("Exception");
     }

@@ -1,16 +1,14 @@
 package dev.townhall.legacy;
 
 import dev.townhall.ErrorCode;
-import dev.townhall.cli.Main;
 import dev.townhall.db.Endpoint;
+import dev.townhall.testing.CliRun;
 import dev.townhall.testing.PostgresExtension;
 import dev.townhall.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
@@ -21,16 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code ./townhall legacy generate} as a user sees it: the progress and the table, or one line on a mistake. */
 @ExtendWith(PostgresExtension.class)
 class LegacyGenerateCommandTest {
-    record Run(int status, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(status, out.toString(), err.toString());
-    }
-
     @Test
     void generatesIntoGivenDatabasesAndPrintsATable(TestCluster cluster) {
         Endpoint admin = cluster.cluster().superuserEndpoint();
@@ -41,7 +29,7 @@ class LegacyGenerateCommandTest {
             LegacySql.execute(admin, "CREATE DATABASE " + name);
         }
         try {
-            Run first = run("legacy", "generate", "--seed", "9", "--robbie-url", url(admin, robbie),
+            CliRun first = CliRun.of("legacy", "generate", "--seed", "9", "--robbie-url", url(admin, robbie),
                     "--robbie-allan-url", url(admin, allan));
             assertThat(first.status()).as(first.err()).isZero();
             assertThat(first.out())
@@ -52,7 +40,7 @@ class LegacyGenerateCommandTest {
                     .contains("generated 81,262 rows")
                     .doesNotContain(admin.password());
 
-            Run again = run("legacy", "generate", "--robbie-url", url(admin, robbie), "--robbie-allan-url",
+            CliRun again = CliRun.of("legacy", "generate", "--robbie-url", url(admin, robbie), "--robbie-allan-url",
                     url(admin, allan));
             assertThat(again.status()).isEqualTo(ErrorCode.CONFLICT.exitStatus());
             assertOneLine(again.err());
@@ -65,7 +53,7 @@ class LegacyGenerateCommandTest {
 
     @Test
     void aSeedThatIsNotANumberIsOneLine() {
-        Run bad = run("legacy", "generate", "--seed", "forty-two");
+        CliRun bad = CliRun.of("legacy", "generate", "--seed", "forty-two");
         assertThat(bad.status()).isEqualTo(ErrorCode.INVALID_INPUT.exitStatus());
         assertOneLine(bad.err());
         assertThat(bad.err()).contains("--seed");
@@ -75,7 +63,7 @@ class LegacyGenerateCommandTest {
     void anUnreachableUrlIsOneLineWithoutThePassword() {
         String secret = "s3cr3t-never-printed";
         String url = "postgresql://someone:" + secret + "@127.0.0.1:" + freePort() + "/robbie";
-        Run unreachable = run("legacy", "generate", "--robbie-url", url, "--robbie-allan-url", url);
+        CliRun unreachable = CliRun.of("legacy", "generate", "--robbie-url", url, "--robbie-allan-url", url);
         assertThat(unreachable.status()).isEqualTo(ErrorCode.DB_UNREACHABLE.exitStatus());
         assertOneLine(unreachable.err());
         assertThat(unreachable.err()).contains("cannot reach PostgreSQL").doesNotContain(secret);
@@ -83,10 +71,10 @@ class LegacyGenerateCommandTest {
 
     @Test
     void legacyAloneListsItsSubcommands() {
-        Run usage = run("legacy");
+        CliRun usage = CliRun.of("legacy");
         assertThat(usage.status()).isZero();
         assertThat(usage.out()).contains("generate");
-        assertThat(run("--help").out()).contains("legacy");
+        assertThat(CliRun.of("--help").out()).contains("legacy");
     }
 
     private static String url(Endpoint admin, String database) {

@@ -1,0 +1,17 @@
+package dev.townhall.testing;
+
+import dev.townhall.cli.Main;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** One in-process run of the CLI: its exit status and what it printed to stdout and stderr. */
+public record CliRun(int status, String out, String err) {
+
+    public static CliRun of(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new CliRun(status, out.toString(), err.toString());
+    }
+}
