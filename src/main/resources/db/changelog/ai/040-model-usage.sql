@@ -58,6 +58,11 @@ CREATE FUNCTION ai.model_usage_cost() RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    -- a correction of model or tokens re-prices the call, unless the same UPDATE also sets the cost
+    IF TG_OP = 'UPDATE' AND NEW.cost_usd IS NOT DISTINCT FROM OLD.cost_usd
+       AND (NEW.model, NEW.input_tokens, NEW.output_tokens) IS DISTINCT FROM (OLD.model, OLD.input_tokens, OLD.output_tokens) THEN
+        NEW.cost_usd := NULL;
+    END IF;
     IF NEW.cost_usd IS NULL THEN
         SELECT round((NEW.input_tokens * m.input_usd_per_mtok + NEW.output_tokens * m.output_usd_per_mtok) / 1000000.0, 6)
         INTO NEW.cost_usd

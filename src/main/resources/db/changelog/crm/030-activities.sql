@@ -115,8 +115,10 @@ BEGIN
         SET engagement_score = s.score, touch_count = s.n, last_touch_at = s.last_at, last_touch_type = s.last_type
         FROM (
             SELECT c2.id,
-                   coalesce(least(100, round(sum(crm.activity_weight(a.activity_type, a.direction)
-                        * power(0.5::float8, greatest(0, extract(epoch FROM now() - a.occurred_at))::float8 / 2592000.0)))), 0)::smallint AS score,
+                   -- FILTER: the LEFT JOIN's all-NULL row of an untouched record must weigh nothing (score 0)
+                   least(100, round(coalesce(sum(crm.activity_weight(a.activity_type, a.direction)
+                        * power(0.5::float8, greatest(0, extract(epoch FROM now() - a.occurred_at))::float8 / 2592000.0))
+                        FILTER (WHERE a.id IS NOT NULL), 0)))::smallint AS score,
                    count(a.id)::integer AS n,
                    max(a.occurred_at) AS last_at,
                    (array_agg(a.activity_type ORDER BY a.occurred_at DESC) FILTER (WHERE a.id IS NOT NULL))[1] AS last_type
@@ -134,8 +136,10 @@ BEGIN
         SET engagement_score = s.score, touch_count = s.n, last_touch_at = s.last_at
         FROM (
             SELECT c2.id,
-                   coalesce(least(100, round(sum(crm.activity_weight(a.activity_type, a.direction)
-                        * power(0.5::float8, greatest(0, extract(epoch FROM now() - a.occurred_at))::float8 / 2592000.0)))), 0)::smallint AS score,
+                   -- FILTER: the LEFT JOIN's all-NULL row of an untouched record must weigh nothing (score 0)
+                   least(100, round(coalesce(sum(crm.activity_weight(a.activity_type, a.direction)
+                        * power(0.5::float8, greatest(0, extract(epoch FROM now() - a.occurred_at))::float8 / 2592000.0))
+                        FILTER (WHERE a.id IS NOT NULL), 0)))::smallint AS score,
                    count(a.id)::integer AS n,
                    max(a.occurred_at) AS last_at
             FROM crm.companies c2
