@@ -18,6 +18,8 @@ AS $$
         FROM ai.personalities
         WHERE is_active
           AND (slug = lower(btrim(p_personality)) OR lower(name) = lower(btrim(p_personality)))
+        -- a slug match beats a name match, so the answer never depends on row order
+        ORDER BY (slug = lower(btrim(p_personality))) DESC, slug
         LIMIT 1
     ),
     m AS (
