@@ -58,6 +58,15 @@ public final class Bootstrap {
                     changes.add("created extension " + extension);
                 }
             }
+            if (isSuperuser(c)) {
+                // All towns share the application role, and PostgreSQL shows a role's own statements to every
+                // session of it, utility statements (COPY …) with their literals: statement statistics are for
+                // the operator, not for the application.
+                s.execute("REVOKE ALL ON pg_stat_statements, pg_stat_statements_info FROM PUBLIC");
+                s.execute("REVOKE ALL ON FUNCTION pg_stat_statements(boolean) FROM PUBLIC");
+                s.execute("GRANT SELECT ON pg_stat_statements, pg_stat_statements_info TO " + Database.OWNER_ROLE);
+                s.execute("GRANT EXECUTE ON FUNCTION pg_stat_statements(boolean) TO " + Database.OWNER_ROLE);
+            }
             if (db.isLocal()) {
                 String name = quoteIdent(db.databaseName());
                 s.execute("REVOKE ALL ON DATABASE " + name + " FROM PUBLIC");

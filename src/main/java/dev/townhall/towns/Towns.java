@@ -5,6 +5,7 @@ import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.db.Pools;
+import dev.townhall.search.EmbeddedEntity;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -224,17 +225,21 @@ public final class Towns implements AutoCloseable {
     /**
      * Moves a row to another town. Rows that reference it through town-composite keys move with it
      * (ON UPDATE CASCADE); if one of them also references a row that stays behind, the database refuses the move.
+     * The embeddings of every moved row move too, so no town keeps vectors of rows it no longer owns.
      */
     public void move(String table, UUID rowId, String townSlug) {
         String qualified = requireTenantTable(table);
         Town target = town(townSlug);
         try {
             owner.useTransaction(h -> {
-                int changed = h.createUpdate("UPDATE " + qualified + " SET town_id = :town WHERE id = :id")
-                        .bind("town", target.id()).bind("id", rowId).execute();
-                if (changed == 0) {
+                Optional<UUID> from = h.createQuery("SELECT town_id FROM " + qualified + " WHERE id = :id")
+                        .bind("id", rowId).mapTo(UUID.class).findOne();
+                if (from.isEmpty()) {
                     throw new TownHallException(ErrorCode.NOT_FOUND, "no row " + rowId + " in " + qualified);
                 }
+                h.createUpdate("UPDATE " + qualified + " SET town_id = :town WHERE id = :id")
+                        .bind("town", target.id()).bind("id", rowId).execute();
+                moveEmbeddings(h, from.get(), target.id());
                 audit(h, target.id(), "row.move", qualified, rowId);
             });
         } catch (UnableToExecuteStatementException e) {
@@ -244,6 +249,21 @@ public final class Towns implements AutoCloseable {
                         + sql.getMessage().split("\n")[0] + ")", e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Embeddings left in {@code from} whose entity now lives in {@code to}: ids are UUIDs, so an entity of the
+     * old town found in the new one is one that just moved (directly or as a dependant).
+     */
+    private static void moveEmbeddings(Handle h, UUID from, UUID to) {
+        for (EmbeddedEntity entity : EmbeddedEntity.values()) {
+            h.createUpdate("""
+                            UPDATE memory.embeddings e SET town_id = :to
+                            WHERE e.town_id = :from AND e.entity_type = :type
+                              AND EXISTS (SELECT 1 FROM %s x WHERE x.id = e.entity_id AND x.town_id = :to)"""
+                            .formatted(entity.table()))
+                    .bind("from", from).bind("to", to).bind("type", entity.type()).execute();
         }
     }
 

@@ -53,14 +53,14 @@ CREATE POLICY users_delete ON core.users FOR DELETE
 --rollback ALTER TABLE core.users DISABLE ROW LEVEL SECURITY;
 
 --changeset townhall:core-038-memberships-rls
---comment: a user sees their own memberships and those of towns they can read; town owners/admins manage members, and only owners grant owner
+--comment: a user sees their own memberships and those of towns they can read; town owners/admins manage members, and only owners grant, change or remove owner
 ALTER TABLE core.memberships ENABLE ROW LEVEL SECURITY;
 CREATE POLICY memberships_select ON core.memberships FOR SELECT
     USING (user_id = (SELECT core.acting_user_id()) OR town_id = ANY ((SELECT core.readable_town_ids())::uuid[]));
 CREATE POLICY memberships_insert ON core.memberships FOR INSERT
     WITH CHECK (core.acting_can_admin(town_id) AND (role <> 'owner' OR (SELECT core.acting_role()) = 'owner'));
 CREATE POLICY memberships_update ON core.memberships FOR UPDATE
-    USING (core.acting_can_admin(town_id))
+    USING (core.acting_can_admin(town_id) AND (role <> 'owner' OR (SELECT core.acting_role()) = 'owner'))
     WITH CHECK (core.acting_can_admin(town_id) AND (role <> 'owner' OR (SELECT core.acting_role()) = 'owner'));
 CREATE POLICY memberships_delete ON core.memberships FOR DELETE
     USING (core.acting_can_admin(town_id) AND (role <> 'owner' OR (SELECT core.acting_role()) = 'owner'));

@@ -38,12 +38,18 @@ ALTER TABLE core.api_keys ENABLE ROW LEVEL SECURITY;
 -- a user sees and manages their own keys; town owners/admins (and capital owners/admins) manage every key of the town
 CREATE POLICY api_keys_select ON core.api_keys FOR SELECT
     USING (user_id = (SELECT core.acting_user_id()) OR core.acting_can_admin(town_id));
+-- a key acts as its user: people make keys for themselves; admins make them only for service users, never for
+-- another person (that would let an admin act as the town's owner)
 CREATE POLICY api_keys_insert ON core.api_keys FOR INSERT
     WITH CHECK (town_id = (SELECT core.acting_town_id())
-                AND (user_id = (SELECT core.acting_user_id()) OR core.acting_can_admin(town_id)));
+                AND (user_id = (SELECT core.acting_user_id())
+                     OR (core.acting_can_admin(town_id)
+                         AND EXISTS (SELECT 1 FROM core.users u WHERE u.id = user_id AND u.is_service))));
 CREATE POLICY api_keys_update ON core.api_keys FOR UPDATE
     USING (user_id = (SELECT core.acting_user_id()) OR core.acting_can_admin(town_id))
-    WITH CHECK (user_id = (SELECT core.acting_user_id()) OR core.acting_can_admin(town_id));
+    WITH CHECK (user_id = (SELECT core.acting_user_id())
+                OR (core.acting_can_admin(town_id)
+                    AND EXISTS (SELECT 1 FROM core.users u WHERE u.id = user_id AND u.is_service)));
 CREATE POLICY api_keys_delete ON core.api_keys FOR DELETE
     USING (user_id = (SELECT core.acting_user_id()) OR core.acting_can_admin(town_id));
 --rollback DROP TABLE core.api_keys;

@@ -6,7 +6,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.townhall.search.EmbeddedEntity;
+
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -67,6 +75,31 @@ class SchemaCatalogTest {
         assertFailure("every foreign key has an index", "crm.planted_child.planted_child_rogue_id_fkey");
         owner("CREATE INDEX planted_child_rogue_idx ON crm.planted_child (rogue_id)");
         assertThat(Verifier.as(db.owner()).run().failures()).isEmpty();
+    }
+
+    @Test
+    void everyEmbeddableEntityTypeMapsToItsTable() throws SQLException {
+        List<String> allowed = new ArrayList<>();
+        try (Connection c = db.owner().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT pg_get_constraintdef(oid) FROM pg_constraint
+                     WHERE conrelid = 'memory.embeddings'::regclass AND conname = 'embeddings_entity_type_check'""")) {
+            assertThat(rs.next()).isTrue();
+            Matcher quoted = Pattern.compile("'([a-z_]+)'::text").matcher(rs.getString(1));
+            while (quoted.find()) {
+                allowed.add(quoted.group(1));
+            }
+        }
+        assertThat(Arrays.stream(EmbeddedEntity.values()).map(EmbeddedEntity::type))
+                .containsExactlyInAnyOrderElementsOf(allowed);
+        try (Connection c = db.owner().connect(); Statement s = c.createStatement()) {
+            for (EmbeddedEntity entity : EmbeddedEntity.values()) {
+                try (ResultSet rs = s.executeQuery("SELECT to_regclass('" + entity.table() + "') IS NOT NULL")) {
+                    rs.next();
+                    assertThat(rs.getBoolean(1)).as(entity.table()).isTrue();
+                }
+            }
+        }
     }
 
     private void assertFailure(String check, String offender) {
