@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Run a benchmark and print its table (migrate).",
-        subcommands = {BenchCommand.Migrate.class, BenchCommand.Rls.class})
+        subcommands = {BenchCommand.Migrate.class, BenchCommand.Rls.class, BenchImportCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -8,6 +8,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import dev.townhall.legacy.ImportReport;
+import dev.townhall.legacy.Importer;
 import dev.townhall.towns.SampleTowns;
 import dev.townhall.towns.Town;
 import dev.townhall.towns.Towns;
@@ -41,14 +43,14 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, Map<String, Long>> counts = towns.visibleCounts(Optional.of(towns.as(person.actor())));
             List<String> row = new ArrayList<>(List.of(person.actor(), person.role().sqlName()));
             for (Town town : all) {
-                row.add(Long.toString(counts.values().stream().mapToLong(m -> m.getOrDefault(town.slug(), 0L)).sum()));
+                row.add(String.format("%,d", counts.values().stream().mapToLong(m -> m.getOrDefault(town.slug(), 0L)).sum()));
             }
             table.row(row);
         }
         Map<String, Map<String, Long>> everything = towns.visibleCounts(Optional.empty());
         List<String> ownerRow = new ArrayList<>(List.of("(owner role, RLS bypassed)", "-"));
         for (Town town : all) {
-            ownerRow.add(Long.toString(everything.values().stream().mapToLong(m -> m.getOrDefault(town.slug(), 0L)).sum()));
+            ownerRow.add(String.format("%,d", everything.values().stream().mapToLong(m -> m.getOrDefault(town.slug(), 0L)).sum()));
         }
         table.row(ownerRow);
         table.print(out);
@@ -76,14 +78,21 @@ final class DemoCommand implements Callable<Integer> {
         MigrateCommand.printApplied(out, Migrator.as(db.owner()).migrate(null));
         out.println("== verify");
         int verified = VerifyCommand.print(out, Verifier.as(db.owner()).run());
-        out.println("== towns: who sees what (rows per owning town, read through RLS as each person)");
+        out.println("== people and towns");
         try (Towns towns = Towns.open(db)) {
             SampleTowns.ensure(towns);
+            SampleTowns.PEOPLE.forEach(p -> out.println("  " + p.actor() + " (" + p.role().sqlName() + ")"));
+        }
+        out.println("== legacy import (demo databases generated once; a second run adds nothing)");
+        ImportReport imported = Importer.demo(db, line -> out.println("  " + line));
+        ImportCommand.print(out, imported);
+        out.println("== towns: who sees what (rows per owning town, read through RLS as each person)");
+        try (Towns towns = Towns.open(db)) {
             printWhoSeesWhat(out, towns);
         }
         out.println("== connect");
         out.println("  JDBC URL: " + db.owner().jdbcUrl() + "   psql: ./townhall psql");
         db.cluster().ifPresent(c -> out.println("  data dir: " + c.dataDir()));
-        return verified;
+        return verified != 0 ? verified : imported.reconciled() ? 0 : dev.townhall.ErrorCode.VERIFY_FAILED.exitStatus();
     }
 }

@@ -27,6 +27,7 @@ import java.io.PrintWriter;
                 DemoCommand.class,
                 BenchCommand.class,
                 LegacyCommand.class,
+                ImportCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Launcher commands (./townhall only):",

@@ -39,8 +39,8 @@ public final class Migrator {
         // Liquibase 4.30+ phones home unless told not to, and prints a banner and summary to stdout.
         System.setProperty("liquibase.analytics.enabled", "false");
         System.setProperty("liquibase.showBanner", "false");
-        System.setProperty("liquibase.showSummaryOutput", "log");
-        System.setProperty("liquibase.showSummary", "off");
+        System.setProperty("liquibase.command.showSummaryOutput", "LOG");
+        System.setProperty("liquibase.command.showSummary", "OFF");
     }
 
     private final Endpoint owner;
