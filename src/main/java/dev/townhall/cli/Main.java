@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /** {@code ./townhall}: parses the command line, runs one command, maps failures to one line and an exit status. */
-@Command(name = "townhall", mixinStandardHelpOptions = true, version = "TownHall 0.1.0",
+@Command(name = "townhall", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "TownHall 0.1.0",
         description = "One PostgreSQL home for the towns of an organisation: schema, isolation, import, search, sync.",
         subcommands = {
                 UpCommand.class,

@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,6 +48,32 @@ class CliErrorsTest {
         CliRun help = CliRun.of("--help");
         assertThat(help.status()).isZero();
         assertThat(help.out()).contains("up ", "down ", "status ", "psql ", "migrate ", "demo ", "test ");
+    }
+
+    @Test
+    void everyCommandAnswersHelp() {
+        List<List<String>> paths = new ArrayList<>();
+        collect(new picocli.CommandLine(new Main()), new ArrayList<>(), paths);
+        assertThat(paths).hasSizeGreaterThan(15);
+        for (List<String> path : paths) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            CliRun help = CliRun.of(args.toArray(new String[0]));
+            assertThat(help.status()).as(String.join(" ", args) + ": " + help.err()).isZero();
+            assertThat(help.out()).as(String.join(" ", args)).startsWith("Usage: townhall " + String.join(" ", path));
+        }
+    }
+
+    private static void collect(picocli.CommandLine command, List<String> path, List<List<String>> out) {
+        command.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help")) {
+                return;
+            }
+            List<String> subPath = new ArrayList<>(path);
+            subPath.add(name);
+            out.add(subPath);
+            collect(sub, subPath, out);
+        });
     }
 
     @Test
