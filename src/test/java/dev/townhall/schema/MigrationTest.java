@@ -41,6 +41,17 @@ class MigrationTest {
     }
 
     @Test
+    void aDryRunPrintsTheSqlAndChangesNothing(TestCluster cluster) throws SQLException {
+        Database db = cluster.newEmptyDatabase("dryrun");
+        String sql = Migrator.as(db.owner()).dryRun();
+        assertThat(sql).contains("CREATE TABLE crm.companies", "core.enable_tenancy('crm.contacts')");
+        assertThat(tablesIn(db, Verifier.SCHEMAS)).isZero();
+        Migrator.StatusReport status = Migrator.as(db.owner()).status();
+        assertThat(status.applied()).isEmpty();
+        assertThat(status.pending()).extracting(Migrator.Change::id).contains("core-011-towns", "crm-010-companies");
+    }
+
+    @Test
     void rollingEverythingBackAndMigratingAgainGivesTheSameSchema(TestCluster cluster) throws SQLException {
         Database db = cluster.newEmptyDatabase("roundtrip");
         Migrator migrator = Migrator.as(db.owner());
