@@ -111,6 +111,13 @@ DECLARE
     st crm.deal_stages%ROWTYPE;
 BEGIN
     SELECT * INTO st FROM crm.deal_stages WHERE slug = NEW.stage;
+    IF NOT FOUND THEN
+        -- the foreign key would say so too, but only after NOT NULL probability failed for want of a stage
+        RAISE foreign_key_violation
+            USING MESSAGE = 'insert or update on table "deals" violates foreign key constraint "deals_stage_fkey"',
+                  DETAIL = format('Key (stage)=(%s) is not present in table "deal_stages".', NEW.stage),
+                  CONSTRAINT = 'deals_stage_fkey', TABLE = 'deals', SCHEMA = 'crm';
+    END IF;
     IF TG_OP = 'INSERT' THEN
         IF NEW.probability IS NULL THEN
             NEW.probability := st.probability;

@@ -29,6 +29,7 @@ import static dev.townhall.schema.SchemaFixtures.FLUENTI;
 import static dev.townhall.schema.SchemaFixtures.ORG;
 import static dev.townhall.schema.SchemaFixtures.USER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Issue 3, "every derived metric updates when its inputs change": one test per row of docs/schema.md's "Derived
@@ -107,6 +108,16 @@ class DerivedMetricsTest {
             sql.exec("UPDATE crm.deals SET amount_cents = NULL WHERE id = ?", deal);
             assertThat(dealAmounts(deal)).isEqualTo("amount=null probability=50 weighted=null");
         });
+    }
+
+    @Test
+    void anUnknownStageIsRefusedByTheStageForeignKeyEvenWithoutAProbability() {
+        assertThatThrownBy(() -> sql.execRaw("INSERT INTO crm.deals (org_id, town_id, name, stage) VALUES ('"
+                + ORG + "', '" + AURORA + "', 'Lost in space', 'no-such-stage')"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("violates foreign key constraint \"deals_stage_fkey\"")
+                .hasMessageContaining("(stage)=(no-such-stage)")
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
     }
 
     @Test
