@@ -16,6 +16,7 @@ public enum ErrorCode {
     DATA_DIR(13, 500, true),
     BINARIES_MISSING(14, 500, true),
     CLUSTER_BUSY(15, 409, true),
+    SERVER_START(19, 503, true),
     CHECKSUM_MISMATCH(16, 409, true),
     MIGRATION_FAILED(17, 500, true),
     VERIFY_FAILED(18, 500, true),

@@ -20,12 +20,15 @@ public final class TownHallConfig {
 
     private final String databaseUrl; // null: use the local cluster
     private final Path home;
+    private final boolean homeChosen; // false: the default, which TownHall may move where the server can reach
     private final String appPassword;
     private final String analyticsPassword;
 
-    private TownHallConfig(String databaseUrl, Path home, String appPassword, String analyticsPassword) {
+    private TownHallConfig(String databaseUrl, Path home, boolean homeChosen, String appPassword,
+                           String analyticsPassword) {
         this.databaseUrl = databaseUrl;
         this.home = home;
+        this.homeChosen = homeChosen;
         this.appPassword = appPassword;
         this.analyticsPassword = analyticsPassword;
     }
@@ -38,14 +41,17 @@ public final class TownHallConfig {
     static TownHallConfig resolve(String databaseUrlFlag, Map<String, String> env, Path configFile) {
         Properties file = readConfigFile(configFile);
         String url = firstNonBlank(databaseUrlFlag, env.get("TOWNHALL_DATABASE_URL"), file.getProperty("database.url"));
-        String home = firstNonBlank(System.getProperty("townhall.home"), env.get("TOWNHALL_HOME"),
-                file.getProperty("home"), DEFAULT_HOME);
+        // townhall.defaultHome: the launcher's checkout-relative default, weaker than anything a user set
+        String chosenHome = firstNonBlank(System.getProperty("townhall.home"), env.get("TOWNHALL_HOME"),
+                file.getProperty("home"));
+        String home = chosenHome != null ? chosenHome
+                : firstNonBlank(System.getProperty("townhall.defaultHome"), DEFAULT_HOME);
         // system properties beside the variables let tests (and embedders) configure one JVM without its environment
         String app = firstNonBlank(System.getProperty("townhall.app.password"), env.get(APP_PASSWORD_VARIABLE),
                 file.getProperty("app.password"));
         String analytics = firstNonBlank(System.getProperty("townhall.analytics.password"),
                 env.get(ANALYTICS_PASSWORD_VARIABLE), file.getProperty("analytics.password"));
-        return new TownHallConfig(url, Path.of(home).toAbsolutePath().normalize(), app, analytics);
+        return new TownHallConfig(url, Path.of(home).toAbsolutePath().normalize(), chosenHome != null, app, analytics);
     }
 
     private static Properties readConfigFile(Path configFile) {
@@ -92,10 +98,21 @@ public final class TownHallConfig {
         return home.resolve("pg");
     }
 
+    /** False when the home is the default, not one the user named (flag, environment or townhall.conf). */
+    public boolean homeChosen() {
+        return homeChosen;
+    }
+
+    private String describeUrl() {
+        try {
+            return dev.townhall.db.Endpoint.parse(databaseUrl).describe(); // user@host:port/db, never the password
+        } catch (TownHallException unparseable) {
+            return "(an unparseable URL)";
+        }
+    }
+
     @Override
     public String toString() {
-        return "TownHallConfig[home=" + home + ", databaseUrl="
-                + (databaseUrl == null ? "local cluster" : databaseUrl.replaceAll("://([^:@/]+):[^@]*@", "://$1:***@"))
-                + "]";
+        return "TownHallConfig[home=" + home + ", database=" + (databaseUrl == null ? "local cluster" : describeUrl()) + "]";
     }
 }

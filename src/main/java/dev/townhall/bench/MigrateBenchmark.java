@@ -2,7 +2,6 @@ package dev.townhall.bench;
 
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
-import dev.townhall.db.Bootstrap;
 import dev.townhall.db.Database;
 import dev.townhall.db.LocalCluster;
 import dev.townhall.schema.Migrator;
@@ -52,10 +51,8 @@ public final class MigrateBenchmark {
         List<Duration> runs = new ArrayList<>();
         int changesets = 0;
         Map<String, Long> objects = Map.of();
-        Database scratch = Database.local(cluster, SCRATCH);
         for (int i = 0; i < repetitions; i++) {
-            dropScratch();
-            Bootstrap.ensure(scratch);
+            Database scratch = ScratchDatabase.fresh(cluster, SCRATCH);
             Migrator.MigrateReport report = Migrator.as(scratch.owner()).migrate(null);
             runs.add(report.elapsed());
             changesets = report.applied().size();
@@ -63,16 +60,8 @@ public final class MigrateBenchmark {
                 objects = countObjects(scratch);
             }
         }
-        dropScratch();
+        ScratchDatabase.drop(cluster, SCRATCH);
         return new Report(runs, changesets, objects);
-    }
-
-    private void dropScratch() {
-        try (Connection c = cluster.superuserEndpoint().connect(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + SCRATCH + " WITH (FORCE)");
-        } catch (SQLException e) {
-            throw new TownHallException(ErrorCode.INTERNAL, "cannot drop the scratch database " + SCRATCH, e);
-        }
     }
 
     private static Map<String, Long> countObjects(Database db) {

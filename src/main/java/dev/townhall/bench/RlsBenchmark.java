@@ -2,7 +2,6 @@ package dev.townhall.bench;
 
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
-import dev.townhall.db.Bootstrap;
 import dev.townhall.db.Database;
 import dev.townhall.db.LocalCluster;
 import dev.townhall.schema.Migrator;
@@ -26,6 +25,8 @@ public final class RlsBenchmark {
     private static final String SCRATCH = "townhall_bench_rls";
     private static final String TOWN_FLUENTI = "00000000-0000-4000-8000-00000000000f";
     private static final int WARMUP = 50;
+    /** Below this the smallest town holds no contact to look up. */
+    private static final int MIN_ROWS = 1_000;
 
     /** A query with a {@code %s} where the explicit town predicate goes (or {@code true} for RLS only). */
     public record Query(String name, String sql) {
@@ -72,14 +73,22 @@ public final class RlsBenchmark {
     }
 
     public Report run(int rowsTotal, int iterations) {
-        Database scratch = Database.local(cluster, SCRATCH);
-        try (Connection c = cluster.superuserEndpoint().connect(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + SCRATCH + " WITH (FORCE)");
-        } catch (SQLException e) {
-            throw new TownHallException(ErrorCode.INTERNAL, "cannot reset " + SCRATCH, e);
+        if (rowsTotal < MIN_ROWS) {
+            throw new TownHallException(ErrorCode.INVALID_INPUT, "--rows must be at least " + MIN_ROWS + ", got " + rowsTotal);
         }
-        Bootstrap.ensure(scratch);
-        Migrator.as(scratch.owner()).migrate(null);
+        if (iterations < 1) {
+            throw new TownHallException(ErrorCode.INVALID_INPUT, "--iterations must be at least 1, got " + iterations);
+        }
+        Database scratch = ScratchDatabase.fresh(cluster, SCRATCH);
+        try {
+            Migrator.as(scratch.owner()).migrate(null);
+            return measure(scratch, rowsTotal, iterations);
+        } finally {
+            ScratchDatabase.drop(cluster, SCRATCH);
+        }
+    }
+
+    private Report measure(Database scratch, int rowsTotal, int iterations) {
         try (Connection owner = scratch.owner().connect(); Connection app = scratch.app().connect()) {
             long rows = load(owner, rowsTotal);
             UUID member = memberOfFluenti(owner);

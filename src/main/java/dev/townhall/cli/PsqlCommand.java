@@ -7,8 +7,9 @@ import dev.townhall.db.Endpoint;
 import dev.townhall.db.LocalCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
+
+import sun.misc.Signal;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -20,11 +21,9 @@ final class PsqlCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions options;
 
-    @Parameters(paramLabel = "PSQL_ARGS", description = "Arguments passed to psql, e.g. -c 'select 1'.")
-    List<String> psqlArgs = new ArrayList<>();
-
+    /** Everything after the command, in order: picocli hands over what it does not recognise as ours. */
     @Unmatched
-    List<String> psqlOptions = new ArrayList<>();
+    List<String> psqlArgs = new ArrayList<>();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -47,10 +46,13 @@ final class PsqlCommand implements Callable<Integer> {
         if (owner.password() != null) {
             builder.environment().put("PGPASSWORD", owner.password()); // never on the command line, where ps shows it
         }
-        command.addAll(psqlOptions);
         command.addAll(psqlArgs);
         try {
-            return builder.start().waitFor();
+            Process psql = builder.start();
+            // Ctrl-C reaches psql and this JVM alike (one process group); psql cancels its query, and the JVM must
+            // not die and leave psql orphaned on the terminal
+            Signal.handle(new Signal("INT"), signal -> { });
+            return psql.waitFor();
         } catch (IOException e) {
             throw new TownHallException(ErrorCode.BINARIES_MISSING, "cannot run psql: " + e.getMessage()
                     + " (install the PostgreSQL client, e.g. scripts/install-deps)", e);

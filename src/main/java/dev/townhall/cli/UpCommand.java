@@ -40,7 +40,7 @@ final class UpCommand implements Callable<Integer> {
             out.println(started.portNote());
         }
         out.println("JDBC URL : " + db.owner().jdbcUrl() + "   (passwords in " + cluster.root().resolve("cluster.properties") + ")");
-        out.println("psql     : ./townhall psql   or   psql -h " + cluster.socketDir() + " -p " + cluster.port()
+        out.println("psql     : ./townhall psql   or   psql -h '" + cluster.socketDir() + "' -p " + cluster.port()
                 + " -U " + Database.OWNER_ROLE + " " + db.databaseName());
         return 0;
     }

@@ -4,6 +4,9 @@ import dev.townhall.ErrorCode;
 import dev.townhall.TownHallConfig;
 import dev.townhall.TownHallException;
 
+import dev.townhall.db.internal.ServiceAccount;
+
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +23,7 @@ public final class Database {
     public static final String OWNER_ROLE = "townhall_owner";
     public static final String APP_ROLE = "townhall_app";
     public static final String ANALYTICS_ROLE = "townhall_analytics";
+    static final String ROOT_FALLBACK_HOME = "/var/lib/townhall";
 
     private final LocalCluster cluster; // null when external
     private final Endpoint admin;
@@ -42,7 +46,22 @@ public final class Database {
             Endpoint admin = Endpoint.parse(config.databaseUrl().get());
             return new Database(null, admin, admin.database(), passwords);
         }
-        return local(LocalCluster.at(config.clusterDir(), PgBinaries.locate()));
+        return local(LocalCluster.at(reachableClusterDir(config), PgBinaries.locate()));
+    }
+
+    /**
+     * The configured cluster directory, unless TownHall runs as root, the directory is only the default, and the
+     * server's account cannot reach it (a checkout under /root, which is 0700): then a directory of its own under
+     * {@value #ROOT_FALLBACK_HOME}, one per checkout. A home the user chose is never moved.
+     */
+    private static Path reachableClusterDir(TownHallConfig config) {
+        Path wanted = config.clusterDir();
+        ServiceAccount account = ServiceAccount.forCurrentProcess();
+        if (config.homeChosen() || !account.isSeparate() || account.canReach(wanted)) {
+            return wanted;
+        }
+        String id = Integer.toHexString(wanted.toString().hashCode());
+        return Path.of(ROOT_FALLBACK_HOME, id, "pg");
     }
 
     public static Database local(LocalCluster cluster) {

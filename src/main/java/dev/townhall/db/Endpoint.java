@@ -20,7 +20,8 @@ public record Endpoint(String host, int port, String database, String user, Stri
 
     /**
      * Parses {@code postgresql://user:pass@host:port/db} or {@code jdbc:postgresql://host:port/db?user=…&password=…}.
-     * The message of a parse failure never repeats the URL, which may hold a password.
+     * Without a password in the URL, {@code PGPASSWORD} supplies it. The message of a parse failure never repeats
+     * the URL, which may hold a password.
      */
     public static Endpoint parse(String url) {
         if (url == null || url.isBlank()) {
@@ -61,6 +62,10 @@ public record Endpoint(String host, int port, String database, String user, Stri
                 }
             }
         }
+        if (password == null) {
+            // keeps the password off the command line, where other users' ps would show it
+            password = System.getenv("PGPASSWORD");
+        }
         String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
         return new Endpoint(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(),
                 path.isEmpty() ? "postgres" : decode(path), user == null ? System.getProperty("user.name") : user,
@@ -68,7 +73,8 @@ public record Endpoint(String host, int port, String database, String user, Stri
     }
 
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        // percent-decoding only: in a URL's user info a '+' is a plus, not the space of form encoding
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     public Endpoint withDatabase(String otherDatabase) {

@@ -49,7 +49,7 @@ public final class LocalCluster {
     private static final Duration QUICK_TIMEOUT = Duration.ofSeconds(15);
     private static final int START_ATTEMPTS = 5;
     private static final long START_RETRY_PAUSE_MS = 1_000;
-    private static final int MAX_SOCKET_PATH_BYTES = 100; // sun_path holds 107; keep room for ".s.PGSQL.NNNNN"
+    private static final int MAX_SOCKET_PATH_BYTES = 91; // sun_path holds 107 bytes, "/.s.PGSQL.NNNNN" takes 15 of them
     private static final String SETTINGS_FILE = "townhall.conf";
 
     private final Path root;
@@ -70,7 +70,10 @@ public final class LocalCluster {
         this.extraSettings = Map.copyOf(extraSettings);
     }
 
-    /** The cluster kept under {@code root} (e.g. {@code .townhall/pg}). Nothing is touched until {@link #start}. */
+    /**
+     * The cluster kept under {@code root} (e.g. {@code .townhall/pg}). No file is touched until {@link #start}; as
+     * root, the unprivileged account the server will run as is looked up (and created if missing).
+     */
     public static LocalCluster at(Path root, PgBinaries binaries) {
         return new LocalCluster(root, binaries, Map.of());
     }
@@ -112,7 +115,14 @@ public final class LocalCluster {
     public Started start(OptionalInt requestedPort) {
         requestedPort.ifPresent(LocalCluster::checkPortRange);
         prepareRoot();
-        try (StartLock ignored = StartLock.acquire(root.resolve("cluster.lock"))) {
+        if (isInitialized()) {
+            checkMajorVersion();
+            if (isRunning()) {
+                // the common case, and safe for many commands at once: nothing to start, so no lock to take
+                return reuse(requestedPort);
+            }
+        }
+        try (StartLock ignored = StartLock.acquire(root.resolve("cluster.lock"), "starting")) {
             boolean initializedNow = false;
             if (!isInitialized()) {
                 initialize(requestedPort.orElseGet(LocalCluster::freePort));
@@ -122,12 +132,7 @@ public final class LocalCluster {
             }
             int port = storedPort();
             if (isRunning()) {
-                if (requestedPort.isPresent() && requestedPort.getAsInt() != port) {
-                    throw new TownHallException(ErrorCode.PORT_IN_USE, "the TownHall cluster in " + dataDir
-                            + " is already running on port " + port + "; run ./townhall down first to move it to port "
-                            + requestedPort.getAsInt());
-                }
-                return new Started(false, true, port, null);
+                return reuse(requestedPort);
             }
             String note = null;
             if (requestedPort.isPresent()) {
@@ -151,15 +156,34 @@ public final class LocalCluster {
         }
     }
 
+    private Started reuse(OptionalInt requestedPort) {
+        int port = storedPort();
+        if (requestedPort.isPresent() && requestedPort.getAsInt() != port) {
+            throw new TownHallException(ErrorCode.PORT_IN_USE, "the TownHall cluster in " + dataDir
+                    + " is already running on port " + port + "; run ./townhall down first to move it to port "
+                    + requestedPort.getAsInt());
+        }
+        return new Started(false, true, port, null);
+    }
+
     /** Stops the server if it runs (fast shutdown: sessions are ended, data is safe). Returns whether it ran. */
     public boolean stop() {
-        if (!isInitialized() || !isRunning()) {
+        if (!isInitialized()) {
+            return false;
+        }
+        try (StartLock ignored = StartLock.acquire(root.resolve("cluster.lock"), "stopping")) {
+            return stopServer();
+        }
+    }
+
+    private boolean stopServer() {
+        if (!isRunning()) {
             return false;
         }
         Processes.Result r = pgCtl(List.of("stop", "-D", dataDir.toString(), "-m", "fast", "-w",
                 "-t", Long.toString(PG_CTL_TIMEOUT.toSeconds())), PG_CTL_TIMEOUT.plusSeconds(5));
         if (!r.ok()) {
-            throw new TownHallException(ErrorCode.INTERNAL, "pg_ctl stop failed for " + dataDir + ": " + r.lastLine()
+            throw new TownHallException(ErrorCode.SERVER_START, "pg_ctl stop failed for " + dataDir + ": " + r.lastLine()
                     + " (server log: " + serverLog() + ")");
         }
         return true;
@@ -266,6 +290,9 @@ public final class LocalCluster {
         }
         Path pwFile = root.resolve("initdb.pw");
         try {
+            Files.deleteIfExists(pwFile);
+            // private from the first byte: the cluster directory is passable (0711) for the server's account
+            Files.createFile(pwFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(pwFile, secrets.getProperty("superuser.password") + "\n");
             account.own(pwFile);
             Processes.Result r = Processes.run(account.command(List.of(binaries.program("initdb").toString(),
@@ -374,18 +401,22 @@ public final class LocalCluster {
         if (Files.exists(pidFile) && !pidIsOurPostmaster()) {
             deleteQuietly(pidFile); // left by a server that was killed; PostgreSQL would refuse to start otherwise
         }
-        Processes.Result last = null;
+        createOwnedDir(socketDir); // a socket directory under /tmp may have been cleaned since the last start
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            last = pgCtl(List.of("start", "-D", dataDir.toString(), "-l", serverLog().toString(), "-w",
-                    "-t", Long.toString(PG_CTL_TIMEOUT.toSeconds())), PG_CTL_TIMEOUT.plusSeconds(5));
-            if (last.ok()) {
+            Processes.Result started = pgCtl(List.of("start", "-D", dataDir.toString(), "-l", serverLog().toString(),
+                    "-w", "-t", Long.toString(PG_CTL_TIMEOUT.toSeconds())), PG_CTL_TIMEOUT.plusSeconds(5));
+            if (started.ok()) {
                 return;
             }
-            // Backends orphaned by a kill -9 of the postmaster hold its shared memory for a moment; wait them out.
+            String reason = lastServerLogLine();
+            // Backends orphaned by a kill -9 of the postmaster hold its shared memory for a moment: worth waiting
+            // out. Any other failure will fail the same way again.
+            if (!reason.contains("shared memory") || attempt == START_ATTEMPTS) {
+                throw new TownHallException(ErrorCode.SERVER_START, "PostgreSQL did not start in " + dataDir + ": "
+                        + reason + " (server log: " + serverLog() + ")");
+            }
             pause();
         }
-        throw new TownHallException(ErrorCode.INTERNAL, "PostgreSQL did not start in " + dataDir + ": "
-                + lastServerLogLine() + " (server log: " + serverLog() + ")");
     }
 
     private String lastServerLogLine() {
@@ -545,7 +576,7 @@ public final class LocalCluster {
             this.lock = lock;
         }
 
-        static StartLock acquire(Path file) {
+        static StartLock acquire(Path file, String activity) {
             FileChannel channel;
             try {
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -560,8 +591,9 @@ public final class LocalCluster {
             }
             if (lock == null) {
                 closeQuietly(channel);
-                throw new TownHallException(ErrorCode.CLUSTER_BUSY, "another TownHall command is starting the cluster in "
-                        + file.getParent() + "; wait for it to finish and run the command again");
+                throw new TownHallException(ErrorCode.CLUSTER_BUSY, "another TownHall command is starting or stopping"
+                        + " the cluster in " + file.getParent() + " (this one was " + activity + " it); wait for it to"
+                        + " finish and run the command again");
             }
             return new StartLock(channel, lock);
         }

@@ -154,10 +154,45 @@ class LocalClusterTest {
             assertThat(held.isValid()).isTrue();
             assertThatThrownBy(() -> cluster.start(OptionalInt.empty()))
                     .isInstanceOf(TownHallException.class)
-                    .hasMessageContaining("another TownHall command is starting the cluster")
+                    .hasMessageContaining("another TownHall command is starting or stopping the cluster")
                     .matches(e -> ((TownHallException) e).code() == ErrorCode.CLUSTER_BUSY);
         }
         assertThat(cluster.status().initialized()).as("nothing was created while the lock was held").isFalse();
+    }
+
+    @Test
+    void aRunningClusterIsReusedEvenWhileAnotherCommandHoldsTheLock() throws IOException {
+        int port = cluster.start(OptionalInt.empty()).port();
+        try (FileChannel channel = FileChannel.open(cluster.root().resolve("cluster.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = channel.lock()) {
+            assertThat(held.isValid()).isTrue();
+            LocalCluster.Started again = cluster.start(OptionalInt.empty());
+            assertThat(again.reused()).isTrue();
+            assertThat(again.port()).isEqualTo(port);
+            assertThatThrownBy(cluster::stop).as("stopping waits for no one: it says the cluster is busy")
+                    .isInstanceOf(TownHallException.class)
+                    .matches(e -> ((TownHallException) e).code() == ErrorCode.CLUSTER_BUSY);
+        }
+    }
+
+    @Test
+    void aDeepCheckoutGetsAShortSocketDirectoryThatSurvivesATmpCleanup() throws IOException {
+        Path deep = tmp.resolve("a-directory-name-long-enough-to-push-the-socket-path-over-the-unix-limit")
+                .resolve("and-one-more-level-of-it").resolve("pg");
+        LocalCluster far = LocalCluster.at(deep, PgBinaries.locate());
+        try {
+            far.start(OptionalInt.empty());
+            assertThat(far.socketDir().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                    .isLessThanOrEqualTo(91);
+            far.stop();
+            Files.walk(far.socketDir()).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            assertThat(far.socketDir()).doesNotExist();
+            assertThat(far.start(OptionalInt.empty()).reused()).isFalse();
+            assertThat(far.status().running()).isTrue();
+        } finally {
+            far.destroy();
+        }
     }
 
     @Test

@@ -91,6 +91,21 @@ public final class ServiceAccount {
         }
     }
 
+    /**
+     * True when this account can pass through to {@code path}: its nearest existing ancestor is searchable for
+     * it (what does not exist yet, TownHall creates with modes the account can pass).
+     */
+    public boolean canReach(Path path) {
+        Path existing = path.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || name == null) {
+            return true;
+        }
+        return Processes.run(command(List.of("test", "-x", existing.toString())), ACCOUNT_TIMEOUT).ok();
+    }
+
     /** True when this account can create files in {@code dir} (checked as that account, not as root). */
     public boolean canWrite(Path dir) {
         if (name == null) {

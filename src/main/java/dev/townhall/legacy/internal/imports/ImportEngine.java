@@ -124,7 +124,13 @@ public final class ImportEngine {
             } catch (SQLException e) {
                 throw failure("checking the mapping against the databases", e);
             }
-            ledger = Ledger.lock(target.connect(), prepared.townId);
+            Connection ledgerConnection = target.connect();
+            try {
+                ledger = Ledger.lock(ledgerConnection, prepared.townId);
+            } catch (RuntimeException | SQLException e) {
+                closeQuietly(ledgerConnection); // the ledger never took it over
+                throw e;
+            }
             return runLocked(order, selected, sourceConnections);
         } catch (SQLException e) {
             throw failure("importing", e);
@@ -550,8 +556,9 @@ public final class ImportEngine {
     // ---- connections ---------------------------------------------------------------------------------------------
 
     private static Connection openSource(String name, Endpoint endpoint) {
+        Connection c = null;
         try {
-            Connection c = endpoint.connect();
+            c = endpoint.connect();
             // one snapshot of each source for the whole run: parents and children, and the reconciliation, agree
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -560,6 +567,7 @@ public final class ImportEngine {
         } catch (TownHallException e) {
             throw new TownHallException(e.code(), "source " + name + ": " + e.getMessage(), e);
         } catch (SQLException e) {
+            closeQuietly(c);
             throw new TownHallException(ErrorCode.DB_UNREACHABLE, "source " + name + ": " + firstLine(e), e);
         }
     }

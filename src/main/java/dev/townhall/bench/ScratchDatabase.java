@@ -1,0 +1,33 @@
+package dev.townhall.bench;
+
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
+import dev.townhall.db.Bootstrap;
+import dev.townhall.db.Database;
+import dev.townhall.db.LocalCluster;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** A database a benchmark makes for itself on the local cluster and drops when it is done. */
+final class ScratchDatabase {
+    private ScratchDatabase() {
+    }
+
+    /** Drops {@code name} if it exists, then creates it with TownHall's roles, grants and extensions (no schema). */
+    static Database fresh(LocalCluster cluster, String name) {
+        drop(cluster, name);
+        Database db = Database.local(cluster, name);
+        Bootstrap.ensure(db);
+        return db;
+    }
+
+    static void drop(LocalCluster cluster, String name) {
+        try (Connection c = cluster.superuserEndpoint().connect(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot drop the scratch database " + name, e);
+        }
+    }
+}
