@@ -41,48 +41,17 @@ CREATE TRIGGER messages_touch_updated_at BEFORE UPDATE ON code.messages
 SELECT core.enable_tenancy('code.messages');
 --rollback DROP TABLE code.messages;
 
---changeset townhall:code-012-fn-messages-refresh-conversation splitStatements:false
---comment: statement-level trigger body: recomputes message_count and last_message_at of the code conversations a statement touched
-CREATE FUNCTION code.messages_refresh_conversation() RETURNS trigger
-LANGUAGE plpgsql
-AS $$
-DECLARE
-    ids uuid[];
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        ids := ARRAY(SELECT DISTINCT conversation_id FROM new_rows);
-    ELSIF TG_OP = 'UPDATE' THEN
-        ids := ARRAY(SELECT conversation_id FROM new_rows UNION SELECT conversation_id FROM old_rows);
-    ELSE
-        ids := ARRAY(SELECT DISTINCT conversation_id FROM old_rows);
-    END IF;
-    UPDATE code.conversations c
-    SET message_count = s.n, last_message_at = s.last_at
-    FROM (
-        SELECT c2.id, count(m.id)::integer AS n, max(m.created_at) AS last_at
-        FROM code.conversations c2
-        LEFT JOIN code.messages m ON m.town_id = c2.town_id AND m.conversation_id = c2.id
-        WHERE c2.id = ANY (ids)
-        GROUP BY c2.id
-    ) s
-    WHERE c.id = s.id
-      AND (c.message_count, c.last_message_at) IS DISTINCT FROM (s.n, s.last_at);
-    RETURN NULL;
-END
-$$;
---rollback DROP FUNCTION code.messages_refresh_conversation();
-
 --changeset townhall:code-013-messages-conversation-triggers
 --comment: keeps code conversation message counts and last-message times true
 CREATE TRIGGER messages_conversation_insert AFTER INSERT ON code.messages
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION code.messages_refresh_conversation();
+    FOR EACH STATEMENT EXECUTE FUNCTION core.refresh_conversation_stats('code.conversations', 'code.messages');
 CREATE TRIGGER messages_conversation_update AFTER UPDATE ON code.messages
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION code.messages_refresh_conversation();
+    FOR EACH STATEMENT EXECUTE FUNCTION core.refresh_conversation_stats('code.conversations', 'code.messages');
 CREATE TRIGGER messages_conversation_delete AFTER DELETE ON code.messages
     REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION code.messages_refresh_conversation();
+    FOR EACH STATEMENT EXECUTE FUNCTION core.refresh_conversation_stats('code.conversations', 'code.messages');
 --rollback DROP TRIGGER messages_conversation_delete ON code.messages;
 --rollback DROP TRIGGER messages_conversation_update ON code.messages;
 --rollback DROP TRIGGER messages_conversation_insert ON code.messages;

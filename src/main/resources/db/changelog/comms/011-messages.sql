@@ -50,48 +50,17 @@ CREATE TRIGGER messages_touch_updated_at BEFORE UPDATE ON comms.messages
 SELECT core.enable_tenancy('comms.messages');
 --rollback DROP TABLE comms.messages;
 
---changeset townhall:comms-012-fn-messages-refresh-conversation splitStatements:false
---comment: statement-level trigger body: recomputes message_count and last_message_at of the conversations a statement touched
-CREATE FUNCTION comms.messages_refresh_conversation() RETURNS trigger
-LANGUAGE plpgsql
-AS $$
-DECLARE
-    ids uuid[];
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        ids := ARRAY(SELECT DISTINCT conversation_id FROM new_rows);
-    ELSIF TG_OP = 'UPDATE' THEN
-        ids := ARRAY(SELECT conversation_id FROM new_rows UNION SELECT conversation_id FROM old_rows);
-    ELSE
-        ids := ARRAY(SELECT DISTINCT conversation_id FROM old_rows);
-    END IF;
-    UPDATE comms.conversations c
-    SET message_count = s.n, last_message_at = s.last_at
-    FROM (
-        SELECT c2.id, count(m.id)::integer AS n, max(m.created_at) AS last_at
-        FROM comms.conversations c2
-        LEFT JOIN comms.messages m ON m.town_id = c2.town_id AND m.conversation_id = c2.id
-        WHERE c2.id = ANY (ids)
-        GROUP BY c2.id
-    ) s
-    WHERE c.id = s.id
-      AND (c.message_count, c.last_message_at) IS DISTINCT FROM (s.n, s.last_at);
-    RETURN NULL;
-END
-$$;
---rollback DROP FUNCTION comms.messages_refresh_conversation();
-
 --changeset townhall:comms-013-messages-conversation-triggers
 --comment: keeps conversation message counts and last-message times true
 CREATE TRIGGER messages_conversation_insert AFTER INSERT ON comms.messages
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION comms.messages_refresh_conversation();
+    FOR EACH STATEMENT EXECUTE FUNCTION core.refresh_conversation_stats('comms.conversations', 'comms.messages');
 CREATE TRIGGER messages_conversation_update AFTER UPDATE ON comms.messages
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION comms.messages_refresh_conversation();
+    FOR EACH STATEMENT EXECUTE FUNCTION core.refresh_conversation_stats('comms.conversations', 'comms.messages');
 CREATE TRIGGER messages_conversation_delete AFTER DELETE ON comms.messages
     REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION comms.messages_refresh_conversation();
+    FOR EACH STATEMENT EXECUTE FUNCTION core.refresh_conversation_stats('comms.conversations', 'comms.messages');
 --rollback DROP TRIGGER messages_conversation_delete ON comms.messages;
 --rollback DROP TRIGGER messages_conversation_update ON comms.messages;
 --rollback DROP TRIGGER messages_conversation_insert ON comms.messages;
