@@ -162,24 +162,8 @@ final class CompanyTables {
     // ---- apollo_companies --------------------------------------------------------------------------------------
 
     private void apollo(Dice dice, RowSink out) throws SQLException {
-        List<Object[]> distinct = new ArrayList<>(World.APOLLO_DISTINCT_COMPANIES);
-        for (int i = 0; i < World.APOLLO_DISTINCT_COMPANIES; i++) {
-            distinct.add(apolloRow(dice, i, dice.between(1_640_995_200L, Mess.LAST_SECOND)));
-        }
-        // CSV loads without a primary key: 20 organisations appear twice, half as exact copies, half re-enriched
-        List<Object[]> rows = new ArrayList<>(distinct);
-        BitSet repeated = dice.marks(World.APOLLO_DISTINCT_COMPANIES, APOLLO_REPEATS);
-        boolean exact = true;
-        for (int i = repeated.nextSetBit(0); i >= 0; i = repeated.nextSetBit(i + 1)) {
-            Object[] again = exact ? distinct.get(i).clone()
-                    : apolloRow(dice, i, dice.between(1_704_067_200L, Mess.LAST_SECOND));
-            int at = rows.indexOf(distinct.get(i)) + 1;
-            rows.add(at + dice.below(rows.size() - at + 1), again);
-            exact = !exact;
-        }
-        for (Object[] row : rows) {
-            out.row(row);
-        }
+        // CSV loads without a primary key: some records appear twice, half as exact copies, half re-enriched
+        Mess.withRepeatedIds(dice, World.APOLLO_DISTINCT_COMPANIES, APOLLO_REPEATS, 1_640_995_200L, (i, second) -> apolloRow(dice, i, second), out);
     }
 
     private Object[] apolloRow(Dice dice, int i, long enriched) {

@@ -3,10 +3,13 @@ package dev.townhall.legacy.internal;
 import dev.townhall.legacy.internal.World.Company;
 import dev.townhall.legacy.internal.World.Person;
 
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -334,5 +337,36 @@ final class Mess {
                     : Character.toUpperCase(stage.charAt(0)) + stage.substring(1);
         }
         return stage;
+    }
+
+    /** Makes the row of distinct record {@code i}, stamped {@code second} (epoch seconds). */
+    @FunctionalInterface
+    interface RowOf {
+        Object[] row(int i, long second);
+    }
+
+    /**
+     * Writes a table loaded from CSV without a primary key: every distinct record once (stamped between
+     * {@code firstSecond} and {@link #LAST_SECOND}), then {@code repeats} of them a second time at a later random
+     * place, alternately as exact copies and as re-exports made since 2024 with fresh values.
+     */
+    static void withRepeatedIds(Dice dice, int distinctCount, int repeats, long firstSecond, RowOf rowOf, RowSink out)
+            throws SQLException {
+        List<Object[]> distinct = new ArrayList<>(distinctCount);
+        for (int i = 0; i < distinctCount; i++) {
+            distinct.add(rowOf.row(i, dice.between(firstSecond, LAST_SECOND)));
+        }
+        List<Object[]> rows = new ArrayList<>(distinct);
+        BitSet repeated = dice.marks(distinctCount, repeats);
+        boolean exact = true;
+        for (int i = repeated.nextSetBit(0); i >= 0; i = repeated.nextSetBit(i + 1)) {
+            Object[] again = exact ? distinct.get(i).clone() : rowOf.row(i, dice.between(1_704_067_200L, LAST_SECOND));
+            int at = rows.indexOf(distinct.get(i)) + 1;
+            rows.add(at + dice.below(rows.size() - at + 1), again);
+            exact = !exact;
+        }
+        for (Object[] row : rows) {
+            out.row(row);
+        }
     }
 }
