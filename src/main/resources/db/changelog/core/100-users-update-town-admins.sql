@@ -6,7 +6,7 @@
 -- owners/admins manage every user of the organisation; everyone still edits their own row.
 
 --changeset townhall:core-100-fn-acting-can-admin-user splitStatements:false
---comment: whether the acting user may manage a user's row: capital owner/admin of its organisation, or owner/admin of the acting town when every membership of that user is in the acting town
+--comment: whether the acting user may manage a user's row: capital owner/admin of its organisation, or owner/admin of the acting town when every membership of that user is in the acting town; admins never manage owners
 CREATE FUNCTION core.acting_can_admin_user(p_user_id uuid) RETURNS boolean
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, core
@@ -19,6 +19,10 @@ BEGIN
         RETURN false;
     END IF;
     IF NOT EXISTS (SELECT 1 FROM core.users u WHERE u.id = p_user_id AND u.org_id = m.org_id) THEN
+        RETURN false;
+    END IF;
+    -- an admin never manages an owner (that would hand the admin the owner's account); owners manage owners
+    IF m.role = 'admin' AND EXISTS (SELECT 1 FROM core.memberships x WHERE x.user_id = p_user_id AND x.role = 'owner') THEN
         RETURN false;
     END IF;
     IF m.is_capital THEN

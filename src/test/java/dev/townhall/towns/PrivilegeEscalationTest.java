@@ -62,6 +62,19 @@ class PrivilegeEscalationTest {
     }
 
     @Test
+    void anAdminCannotRewriteTheOwnersAccountButTheOwnerCan() {
+        String takeOver = "UPDATE core.users SET email = 'mine@example.com' WHERE id = :owner";
+        int byAdmin = towns.as("adam@fluenti").inTransaction(h -> h.createUpdate(takeOver).bind("owner", owner).execute());
+        assertThat(byAdmin).isZero();
+        int byOwner = towns.as("olga@fluenti").inTransaction(h -> h.createUpdate(
+                "UPDATE core.users SET job_title = 'Owner' WHERE id = :owner").bind("owner", owner).execute());
+        assertThat(byOwner).isEqualTo(1);
+        int adminOnService = towns.as("adam@fluenti").inTransaction(h -> h.createUpdate(
+                "UPDATE core.users SET job_title = 'Robot' WHERE id = :robot").bind("robot", robot).execute());
+        assertThat(adminOnService).as("admins still manage the town's other users").isEqualTo(1);
+    }
+
+    @Test
     void anAdminMakesApiKeysForServiceUsersButNotForPeople() {
         String insertKey = """
                 INSERT INTO core.api_keys (org_id, town_id, user_id, name, key_prefix, key_hash)
