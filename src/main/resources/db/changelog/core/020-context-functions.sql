@@ -8,19 +8,31 @@
 -- ((SELECT core.acting_town_id())) so the planner evaluates each once per statement (an InitPlan) and can use
 -- the town_id indexes.
 
+--changeset townhall:core-019-fn-setting-uuid splitStatements:false
+--comment: a session setting read as a uuid: NULL when unset, empty or not a uuid (never raises), so a forged or garbled context sees nothing
+CREATE FUNCTION core.setting_uuid(p_name text) RETURNS uuid
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, core
+AS $$
+DECLARE
+    raw text := current_setting(p_name, true);
+BEGIN
+    IF raw IS NULL OR raw !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
+        RETURN NULL;
+    END IF;
+    RETURN raw::uuid;
+END
+$$;
+--rollback DROP FUNCTION core.setting_uuid(text);
+
 --changeset townhall:core-020-fn-acting-user-id splitStatements:false
 --comment: the acting user from townhall.user_id; NULL when unset, empty or not a uuid (never raises)
 CREATE FUNCTION core.acting_user_id() RETURNS uuid
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, core
 AS $$
-DECLARE
-    raw text := current_setting('townhall.user_id', true);
 BEGIN
-    IF raw IS NULL OR raw !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
-        RETURN NULL;
-    END IF;
-    RETURN raw::uuid;
+    RETURN core.setting_uuid('townhall.user_id');
 END
 $$;
 --rollback DROP FUNCTION core.acting_user_id();
@@ -31,13 +43,8 @@ CREATE FUNCTION core.requested_town_id() RETURNS uuid
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, core
 AS $$
-DECLARE
-    raw text := current_setting('townhall.town_id', true);
 BEGIN
-    IF raw IS NULL OR raw !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
-        RETURN NULL;
-    END IF;
-    RETURN raw::uuid;
+    RETURN core.setting_uuid('townhall.town_id');
 END
 $$;
 --rollback DROP FUNCTION core.requested_town_id();
