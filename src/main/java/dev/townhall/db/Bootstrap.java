@@ -43,7 +43,7 @@ public final class Bootstrap {
             }
             if (db.isLocal() && !databaseExists(c, db.databaseName())) {
                 try (Statement s = c.createStatement()) {
-                    s.execute("CREATE DATABASE " + quoteIdent(db.databaseName()) + " OWNER " + Database.OWNER_ROLE);
+                    s.execute("CREATE DATABASE " + Identifiers.quote(db.databaseName()) + " OWNER " + Database.OWNER_ROLE);
                 }
                 changes.add("created database " + db.databaseName());
             }
@@ -54,7 +54,7 @@ public final class Bootstrap {
         try (Connection c = inDatabase.connect(); Statement s = c.createStatement()) {
             for (String extension : EXTENSIONS) {
                 if (!extensionInstalled(c, extension)) {
-                    s.execute("CREATE EXTENSION IF NOT EXISTS " + quoteIdent(extension));
+                    s.execute("CREATE EXTENSION IF NOT EXISTS " + Identifiers.quote(extension));
                     changes.add("created extension " + extension);
                 }
             }
@@ -68,7 +68,7 @@ public final class Bootstrap {
                 s.execute("GRANT EXECUTE ON FUNCTION pg_stat_statements(boolean) TO " + Database.OWNER_ROLE);
             }
             if (db.isLocal()) {
-                String name = quoteIdent(db.databaseName());
+                String name = Identifiers.quote(db.databaseName());
                 s.execute("REVOKE ALL ON DATABASE " + name + " FROM PUBLIC");
                 s.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + name + " TO " + Database.APP_ROLE + ", "
                         + Database.ANALYTICS_ROLE);
@@ -134,9 +134,6 @@ public final class Bootstrap {
         }
     }
 
-    static String quoteIdent(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
 
     private static TownHallException failure(Endpoint where, SQLException e) {
         if ("0A000".equals(e.getSQLState()) || "58P01".equals(e.getSQLState())) {

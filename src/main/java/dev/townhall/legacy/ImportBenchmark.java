@@ -1,5 +1,6 @@
 package dev.townhall.legacy;
 
+import dev.townhall.db.Identifiers;
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Bootstrap;
@@ -160,7 +161,7 @@ public final class ImportBenchmark {
                 String columns = writableColumns(c, table);
                 Path file = dir.resolve(table + ".copy");
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-                    copy.copyOut("COPY (SELECT " + columns + " FROM " + PgCatalog.quoteQualified(table)
+                    copy.copyOut("COPY (SELECT " + columns + " FROM " + Identifiers.quoteQualified(table)
                             + (table.equals("core.users") ? " WHERE handle <> 'legacy-import-check'" : "")
                             + ") TO STDOUT", out);
                 }
@@ -183,7 +184,7 @@ public final class ImportBenchmark {
                 long start = System.nanoTime();
                 long rows;
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(files.get(table)), 1 << 20)) {
-                    rows = copy.copyIn("COPY " + PgCatalog.quoteQualified(table) + " (" + columns + ") FROM STDIN", in);
+                    rows = copy.copyIn("COPY " + Identifiers.quoteQualified(table) + " (" + columns + ") FROM STDIN", in);
                 }
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 if (!table.equals("core.users") || written.containsKey(table)) {
@@ -196,7 +197,7 @@ public final class ImportBenchmark {
 
     private static String writableColumns(Connection c, String table) throws SQLException {
         PgCatalog.Table t = PgCatalog.table(c, table).orElseThrow();
-        return t.columns().stream().filter(col -> !col.generated()).map(col -> PgCatalog.quote(col.name()))
+        return t.columns().stream().filter(col -> !col.generated()).map(col -> Identifiers.quote(col.name()))
                 .collect(Collectors.joining(", "));
     }
 
@@ -210,7 +211,7 @@ public final class ImportBenchmark {
 
     private static void drop(LocalCluster cluster, String name) {
         try (Connection c = cluster.superuserEndpoint().connect(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + PgCatalog.quote(name) + " WITH (FORCE)");
+            s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(name) + " WITH (FORCE)");
         } catch (SQLException e) {
             throw new TownHallException(ErrorCode.INTERNAL, "cannot drop the benchmark database " + name + ": "
                     + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.townhall.legacy;
 
+import dev.townhall.db.Identifiers;
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
@@ -166,7 +167,7 @@ public final class LegacyGenerator {
             }
             if (exists) {
                 try (Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + quote(table) + ")")) {
+                     ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + Identifiers.quote(table) + ")")) {
                     if (rs.next() && rs.getBoolean(1)) {
                         holding.add(table);
                     }
@@ -192,7 +193,7 @@ public final class LegacyGenerator {
                 if (!target.recreates()) {
                     for (String table : source.tableNames()) {
                         // only empty tables get here, or any with --replace: preflight refused the rest
-                        s.execute("DROP TABLE IF EXISTS " + quote(table));
+                        s.execute("DROP TABLE IF EXISTS " + Identifiers.quote(table));
                     }
                 }
                 s.execute(source.ddl());
@@ -212,12 +213,12 @@ public final class LegacyGenerator {
                 }
                 for (String table : source.serialTables()) {
                     // the ids were copied in, so the sequence has to be told where they end
-                    s.execute("SELECT setval(pg_get_serial_sequence(" + literal(quote(table)) + ", 'id'), max(id)) FROM "
-                            + quote(table));
+                    s.execute("SELECT setval(pg_get_serial_sequence(" + literal(Identifiers.quote(table)) + ", 'id'), max(id)) FROM "
+                            + Identifiers.quote(table));
                 }
                 if (target.recreates()) {
                     s.execute("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = " + literal(Database.OWNER_ROLE)
-                            + ") THEN GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + quote(Database.OWNER_ROLE)
+                            + ") THEN GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + Identifiers.quote(Database.OWNER_ROLE)
                             + "; END IF; END $$");
                 }
             }
@@ -230,7 +231,7 @@ public final class LegacyGenerator {
 
     private static void recreateDatabase(LegacyTarget target) {
         Endpoint admin = target.admin();
-        String name = quote(target.endpoint().database());
+        String name = Identifiers.quote(target.endpoint().database());
         try (Connection c = admin.connect(); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8'");
@@ -256,9 +257,6 @@ public final class LegacyGenerator {
         }
     }
 
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
 
     private static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";

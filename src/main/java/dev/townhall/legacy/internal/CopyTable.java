@@ -1,5 +1,6 @@
 package dev.townhall.legacy.internal;
 
+import dev.townhall.db.Identifiers;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -32,9 +33,9 @@ public final class CopyTable implements RowSink {
      */
     public static long copy(Connection connection, String table, List<String> columns, Dice dice,
                             TableSpec.Filler filler) throws SQLException {
-        StringBuilder sql = new StringBuilder("COPY ").append(quote(table)).append(" (");
+        StringBuilder sql = new StringBuilder("COPY ").append(Identifiers.quote(table)).append(" (");
         for (int i = 0; i < columns.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(quote(columns.get(i)));
+            sql.append(i == 0 ? "" : ", ").append(Identifiers.quote(columns.get(i)));
         }
         sql.append(") FROM STDIN WITH (FORMAT text, FREEZE true)");
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.toString());
@@ -116,7 +117,4 @@ public final class CopyTable implements RowSink {
         }
     }
 
-    static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
 }

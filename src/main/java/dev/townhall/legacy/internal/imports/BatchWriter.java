@@ -1,5 +1,6 @@
 package dev.townhall.legacy.internal.imports;
 
+import dev.townhall.db.Identifiers;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -138,8 +139,8 @@ public final class BatchWriter {
         for (List<Batch.Update> group : byShape.values()) {
             Batch.Update first = group.get(0);
             String type = first.info().isArray() ? first.info().type().substring(1) + "[]" : first.info().type();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + PgCatalog.quoteQualified(first.table())
-                    + " SET " + PgCatalog.quote(first.column()) + " = CAST(? AS " + type + ") WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + Identifiers.quoteQualified(first.table())
+                    + " SET " + Identifiers.quote(first.column()) + " = CAST(? AS " + type + ") WHERE id = ?")) {
                 for (Batch.Update u : group) {
                     ps.setString(1, textOf(u.value()));
                     ps.setObject(2, u.id());
@@ -174,9 +175,9 @@ public final class BatchWriter {
         if (rows.isEmpty()) {
             return 0;
         }
-        StringBuilder sql = new StringBuilder("COPY ").append(PgCatalog.quoteQualified(table)).append(" (");
+        StringBuilder sql = new StringBuilder("COPY ").append(Identifiers.quoteQualified(table)).append(" (");
         for (int i = 0; i < columns.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(PgCatalog.quote(columns.get(i)));
+            sql.append(i == 0 ? "" : ", ").append(Identifiers.quote(columns.get(i)));
         }
         sql.append(") FROM STDIN");
         CopyManager copyManager = c.unwrap(PGConnection.class).getCopyAPI();

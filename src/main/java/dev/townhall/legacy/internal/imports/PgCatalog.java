@@ -1,5 +1,6 @@
 package dev.townhall.legacy.internal.imports;
 
+import dev.townhall.db.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,7 +52,7 @@ public final class PgCatalog {
      * empty when there is none.
      */
     public static Optional<Table> table(Connection c, String name) throws SQLException {
-        String regclass = name.contains(".") ? quoteQualified(name) : quote(name);
+        String regclass = name.contains(".") ? Identifiers.quoteQualified(name) : Identifiers.quote(name);
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT a.attname, t.typname, a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attgenerated <> ''
                 FROM pg_attribute a
@@ -71,14 +72,5 @@ public final class PgCatalog {
         }
     }
 
-    /** {@code "name"} with embedded quotes doubled. */
-    public static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
 
-    /** {@code "schema"."table"}. */
-    public static String quoteQualified(String qualified) {
-        int dot = qualified.indexOf('.');
-        return quote(qualified.substring(0, dot)) + "." + quote(qualified.substring(dot + 1));
-    }
 }

@@ -1,5 +1,6 @@
 package dev.townhall.legacy.internal.imports;
 
+import dev.townhall.db.Identifiers;
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.legacy.internal.imports.Mapping.ColumnMap;
@@ -368,8 +369,8 @@ public final class Prepared {
             throw error(path + ".in_table", "the TownHall database has no column " + inTable);
         }
         Set<String> values = new HashSet<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + PgCatalog.quote(parts[2])
-                + "::text FROM " + PgCatalog.quoteQualified(parts[0] + "." + parts[1]))) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + Identifiers.quote(parts[2])
+                + "::text FROM " + Identifiers.quoteQualified(parts[0] + "." + parts[1]))) {
             while (rs.next()) {
                 values.add(rs.getString(1));
             }

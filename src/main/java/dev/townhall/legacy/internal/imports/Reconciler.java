@@ -1,5 +1,6 @@
 package dev.townhall.legacy.internal.imports;
 
+import dev.townhall.db.Identifiers;
 import dev.townhall.legacy.ImportReport;
 import dev.townhall.legacy.internal.imports.Mapping.InventoryGroup;
 
@@ -198,8 +199,8 @@ public final class Reconciler {
 
     private Map<UUID, UUID> columnValues(String table, String column) throws SQLException {
         Map<UUID, UUID> values = new HashMap<>();
-        try (PreparedStatement ps = target.prepareStatement("SELECT id, " + PgCatalog.quote(column) + " FROM "
-                + PgCatalog.quoteQualified(table) + " WHERE town_id = ?")) {
+        try (PreparedStatement ps = target.prepareStatement("SELECT id, " + Identifiers.quote(column) + " FROM "
+                + Identifiers.quoteQualified(table) + " WHERE town_id = ?")) {
             ps.setObject(1, prepared.townId);
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,5 +1,6 @@
 package dev.townhall.legacy.internal.imports;
 
+import dev.townhall.db.Identifiers;
 import dev.townhall.legacy.internal.imports.Mapping.MergeRule;
 
 import java.sql.Connection;
@@ -261,9 +262,9 @@ public final class RunState {
         TargetIndex index = new TargetIndex(table, rule, catalog, columns);
         StringBuilder sql = new StringBuilder("SELECT id");
         for (String col : columns) {
-            sql.append(", ").append(PgCatalog.quote(col)).append("::text");
+            sql.append(", ").append(Identifiers.quote(col)).append("::text");
         }
-        sql.append(" FROM ").append(PgCatalog.quoteQualified(table)).append(" WHERE town_id = ?");
+        sql.append(" FROM ").append(Identifiers.quoteQualified(table)).append(" WHERE town_id = ?");
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setObject(1, p.townId);
             ps.setFetchSize(10_000);
@@ -311,7 +312,7 @@ public final class RunState {
 
     private static Set<UUID> loadIds(Connection c, String table, UUID town) throws SQLException {
         Set<UUID> ids = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + PgCatalog.quoteQualified(table)
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + Identifiers.quoteQualified(table)
                 + " WHERE town_id = ?")) {
             ps.setObject(1, town);
             ps.setFetchSize(10_000);

@@ -1,5 +1,6 @@
 package dev.townhall.legacy.internal.imports;
 
+import dev.townhall.db.Identifiers;
 import dev.townhall.legacy.internal.imports.Mapping.TableMap;
 
 import java.sql.Connection;
@@ -75,11 +76,11 @@ public final class SourceReader implements AutoCloseable {
     /** Every source id of the table, in key order (for the reconciliation). */
     public static List<String> sourceIds(Connection c, Prepared.Table table) throws SQLException {
         TableMap t = table.map;
-        String key = PgCatalog.quote(t.key());
+        String key = Identifiers.quote(t.key());
         String sql = t.keyUnique()
-                ? "SELECT " + key + "::text FROM " + PgCatalog.quote(t.table()) + " ORDER BY " + key
+                ? "SELECT " + key + "::text FROM " + Identifiers.quote(t.table()) + " ORDER BY " + key
                 : "SELECT coalesce(" + key + "::text, '') || '#' || row_number() OVER (PARTITION BY coalesce(" + key
-                + "::text, '') ORDER BY md5(t::text)) FROM " + PgCatalog.quote(t.table()) + " t";
+                + "::text, '') ORDER BY md5(t::text)) FROM " + Identifiers.quote(t.table()) + " t";
         List<String> ids = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setFetchSize(10_000);
@@ -98,7 +99,7 @@ public final class SourceReader implements AutoCloseable {
         String inner = select(table, Selection.ALL, params, false);
         StringBuilder sql = new StringBuilder("SELECT q.__k, q.__n");
         for (String col : columns) {
-            sql.append(", q.").append(PgCatalog.quote(col)).append("::text");
+            sql.append(", q.").append(Identifiers.quote(col)).append("::text");
         }
         sql.append(" FROM (").append(inner).append(") q");
         List<String[]> rows = new ArrayList<>();
@@ -120,7 +121,7 @@ public final class SourceReader implements AutoCloseable {
 
     private static String select(Prepared.Table table, Selection sel, List<Object> params, boolean forCount) {
         TableMap t = table.map;
-        String key = "t." + PgCatalog.quote(t.key());
+        String key = "t." + Identifiers.quote(t.key());
         String keyType = table.source.column(t.key()).orElseThrow().type();
         String k = t.keyUnique() ? key + "::text" : "coalesce(" + key + "::text, '')";
         String n = t.keyUnique() ? "1::bigint" : "row_number() OVER (PARTITION BY coalesce(" + key
@@ -129,11 +130,11 @@ public final class SourceReader implements AutoCloseable {
         StringBuilder inner = new StringBuilder("SELECT t.*, ").append(k).append(" AS __k, ").append(n)
                 .append(" AS __n, ").append(order).append(" AS __ord");
         if (sel.latest() != null) {
-            String recency = t.latestBy() == null ? "" : "t." + PgCatalog.quote(t.latestBy()) + " DESC NULLS LAST, ";
+            String recency = t.latestBy() == null ? "" : "t." + Identifiers.quote(t.latestBy()) + " DESC NULLS LAST, ";
             inner.append(", row_number() OVER (ORDER BY ").append(recency).append(order).append(" DESC, md5(t::text))")
                     .append(" AS __recent");
         }
-        inner.append(" FROM ").append(PgCatalog.quote(t.table())).append(" t");
+        inner.append(" FROM ").append(Identifiers.quote(t.table())).append(" t");
         StringBuilder sql = new StringBuilder("SELECT * FROM (").append(inner).append(") s WHERE true");
         if (sel.afterKey() != null) {
             if (t.keyUnique()) {
@@ -146,7 +147,7 @@ public final class SourceReader implements AutoCloseable {
             }
         }
         if (sel.since() != null && t.changedAt() != null) {
-            String col = "s." + PgCatalog.quote(t.changedAt());
+            String col = "s." + Identifiers.quote(t.changedAt());
             String type = table.source.column(t.changedAt()).orElseThrow().type();
             switch (t.changedAtUnit()) {
                 case EPOCH_MILLIS -> {

@@ -1,5 +1,6 @@
 package dev.townhall.legacy.internal.imports;
 
+import dev.townhall.db.Identifiers;
 import dev.townhall.db.Endpoint;
 import dev.townhall.legacy.ImportReport;
 
@@ -85,7 +86,7 @@ public final class Visibility {
                 Map<String, Long> visible = new LinkedHashMap<>();
                 for (String table : tables) {
                     try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM "
-                            + PgCatalog.quoteQualified(table)); ResultSet rs = ps.executeQuery()) {
+                            + Identifiers.quoteQualified(table)); ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         visible.put(table, rs.getLong(1));
                     }
