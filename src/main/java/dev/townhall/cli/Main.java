@@ -29,6 +29,7 @@ import java.io.PrintWriter;
                 BenchCommand.class,
                 LegacyCommand.class,
                 ImportCommand.class,
+                ReleaseCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Launcher commands (./townhall only):",

@@ -82,6 +82,13 @@ final class MigrateCommand implements Callable<Integer> {
             for (Migrator.Change change : status.pending()) {
                 out.println("  pending " + change.id() + "  (" + change.file() + ")");
             }
+            for (String difference : status.historyDifferences()) {
+                out.println("  differs: " + difference);
+            }
+            if (!status.historyDifferences().isEmpty()) {
+                throw new TownHallException(ErrorCode.CHECKSUM_MISMATCH, status.historyDifferences().size()
+                        + " differences between this database's history and this build; migrate refuses until they are resolved");
+            }
             return 0;
         }
     }

@@ -3,12 +3,15 @@ package dev.townhall.schema;
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Endpoint;
+import liquibase.ChecksumVersion;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
 import liquibase.Scope;
 import liquibase.ui.LoggerUIService;
+import liquibase.change.core.TagDatabaseChange;
 import liquibase.changelog.ChangeSet;
+import liquibase.changelog.DatabaseChangeLog;
 import liquibase.changelog.RanChangeSet;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
@@ -69,14 +72,18 @@ public final class Migrator {
     public record MigrateReport(List<Change> applied, Duration elapsed) {
     }
 
-    /** Applied and pending changesets. */
-    public record StatusReport(List<Change> applied, List<Change> pending) {
+    /** Applied and pending changesets, and every way the applied history differs from this build. */
+    public record StatusReport(List<Change> applied, List<Change> pending, List<String> historyDifferences) {
     }
 
     /** Applies every pending changeset; tags the database with {@code tag} afterwards when it is not null. */
     public MigrateReport migrate(String tag) {
         long start = System.nanoTime();
         List<Change> applied = withLiquibase(lb -> {
+            refuseDifferentHistory(lb);
+            if (tag != null) {
+                refuseToReplaceATag(lb, tag);
+            }
             List<Change> pending = pending(lb);
             lb.update(new Contexts(), new LabelExpression());
             if (tag != null) {
@@ -90,6 +97,7 @@ public final class Migrator {
     /** The SQL that {@link #migrate} would run, without changing anything. */
     public String dryRun() {
         return withLiquibase(lb -> {
+            refuseDifferentHistory(lb);
             StringWriter sql = new StringWriter();
             lb.update(new Contexts(), new LabelExpression(), sql);
             return sql.toString();
@@ -102,7 +110,7 @@ public final class Migrator {
             for (RanChangeSet ran : lb.getDatabase().getRanChangeSetList()) {
                 applied.add(Change.of(ran));
             }
-            return new StatusReport(applied, pending(lb));
+            return new StatusReport(applied, pending(lb), historyDifferences(lb));
         });
     }
 
@@ -131,6 +139,66 @@ public final class Migrator {
             before.removeAll(after);
             return before;
         });
+    }
+
+    /**
+     * Stops before anything changes when this build breaks the release lock, or when the database's applied history
+     * is not this build's: a changeset applied with other content, or one this build does not know. Each difference
+     * is named with what to do; checksums are never reset to make a difference go away.
+     */
+    private void refuseDifferentHistory(Liquibase lb) throws LiquibaseException {
+        List<String> differences = historyDifferences(lb);
+        if (differences.isEmpty()) {
+            return;
+        }
+        String shown = String.join("; ", differences.subList(0, Math.min(differences.size(), MAX_NAMED_CHANGESETS)))
+                + (differences.size() > MAX_NAMED_CHANGESETS ? "; and " + (differences.size() - MAX_NAMED_CHANGESETS)
+                + " more (./townhall migrate status lists them all)" : "");
+        throw new TownHallException(ErrorCode.CHECKSUM_MISMATCH, "refusing to migrate " + owner.describe()
+                + ", nothing was changed: " + shown);
+    }
+
+    /**
+     * Liquibase keeps one tag per applied changeset and {@code tag} overwrites the last one's; when that changeset
+     * will be a release's tag ({@code vX.Y.Z}), the release tag would be lost, so refuse before anything runs.
+     */
+    private static void refuseToReplaceATag(Liquibase lb, String tag) throws LiquibaseException {
+        List<ChangeSet> unrun = lb.listUnrunChangeSets(new Contexts(), new LabelExpression());
+        String existing;
+        if (!unrun.isEmpty()) {
+            existing = unrun.get(unrun.size() - 1).getChanges().stream()
+                    .filter(TagDatabaseChange.class::isInstance).map(c -> ((TagDatabaseChange) c).getTag())
+                    .findFirst().orElse(null);
+        } else {
+            List<RanChangeSet> ran = lb.getDatabase().getRanChangeSetList();
+            existing = ran.isEmpty() ? null : ran.get(ran.size() - 1).getTag();
+        }
+        if (existing != null) {
+            throw new TownHallException(ErrorCode.CONFLICT, "cannot tag the schema '" + tag + "': its last changeset"
+                    + " carries the tag '" + existing + "' and Liquibase keeps one tag per changeset; use"
+                    + " ./townhall migrate rollback --to " + existing + " to return to it");
+        }
+    }
+
+    private static List<String> historyDifferences(Liquibase lb) throws LiquibaseException {
+        List<String> differences = new ArrayList<>();
+        for (ReleaseLock.Difference broken : ReleaseLock.shipped().check(Changesets.shipped())) {
+            differences.add("this build breaks the release lock: " + broken.describe());
+        }
+        DatabaseChangeLog changelog = lb.getDatabaseChangeLog();
+        for (RanChangeSet ran : lb.getDatabase().getRanChangeSetList()) {
+            String name = ran.getChangeLog() + "::" + ran.getId() + "::" + ran.getAuthor();
+            ChangeSet code = changelog.getChangeSet(ran);
+            if (code == null) {
+                differences.add("changeset " + name + " is applied in this database but unknown to this build (it was"
+                        + " migrated by a newer or different build): use that build, or roll back with it first");
+            } else if (ran.getLastCheckSum() != null && !code.isCheckSumValid(ran.getLastCheckSum())) {
+                differences.add("changeset " + name + " was edited after it was applied (this database holds checksum "
+                        + ran.getLastCheckSum() + ", this build " + code.generateCheckSum(ChecksumVersion.latest())
+                        + "): restore the applied text and put the change in a new changeset");
+            }
+        }
+        return differences;
     }
 
     private static List<Change> pending(Liquibase lb) throws LiquibaseException {

@@ -127,9 +127,11 @@ public final class Verifier {
 
     private Check migrationHistory() {
         Migrator.StatusReport status = Migrator.as(owner).status();
-        return new Check("migration history complete, checksums valid", status.pending().isEmpty(),
+        boolean same = status.pending().isEmpty() && status.historyDifferences().isEmpty();
+        return new Check("migration history complete, checksums valid", same,
                 status.applied().size() + " applied" + (status.pending().isEmpty() ? ""
-                        : ", pending: " + status.pending().stream().map(Migrator.Change::id).toList()));
+                        : ", pending: " + status.pending().stream().map(Migrator.Change::id).toList())
+                        + (status.historyDifferences().isEmpty() ? "" : ", " + String.join("; ", status.historyDifferences())));
     }
 
     private static Check violations(Connection c, String name, String query) throws SQLException {

@@ -70,8 +70,13 @@ class MigrationTest {
     void rollbackToATagUndoesOnlyWhatCameAfter(TestCluster cluster) {
         Database db = cluster.newEmptyDatabase("tag");
         Migrator migrator = Migrator.as(db.owner());
-        migrator.migrate("everything");
-        assertThat(migrator.rollbackTo("everything")).isEmpty();
+        migrator.migrate(null);
+        assertThat(migrator.rollbackTo("v0.1.0")).as("nothing comes after the release tag yet").isEmpty();
+        assertThat(migrator.status().pending()).isEmpty();
+        assertThatThrownBy(() -> migrator.migrate("everything"))
+                .as("a user tag would overwrite the release tag of the last changeset")
+                .hasMessageContaining("carries the tag 'v0.1.0'");
+        assertThat(migrator.rollbackTo("v0.1.0")).as("the release tag survived the refused --tag").isEmpty();
         assertThatThrownBy(() -> migrator.rollbackTo("no-such-tag"))
                 .isInstanceOf(TownHallException.class)
                 .hasMessageContaining("no migration tag 'no-such-tag'");
@@ -94,7 +99,36 @@ class MigrationTest {
                 .isInstanceOf(TownHallException.class)
                 .hasMessageContaining(id)
                 .hasMessageContaining("was edited after it was applied")
+                .hasMessageContaining("nothing was changed")
                 .matches(e -> ((TownHallException) e).code() == ErrorCode.CHECKSUM_MISMATCH);
+    }
+
+    @Test
+    void aDatabaseMigratedByAnotherBuildIsRefusedBeforeAnythingChanges(TestCluster cluster) throws SQLException {
+        Database db = cluster.newEmptyDatabase("unknownhistory");
+        Migrator migrator = Migrator.as(db.owner());
+        migrator.migrate(null);
+        List<Migrator.Change> undone = migrator.rollbackCount(1);
+        try (Connection c = db.owner().connect(); Statement s = c.createStatement()) {
+            // what a newer build leaves behind: a changeset this build has never heard of
+            s.executeUpdate("""
+                    INSERT INTO databasechangelog (id, author, filename, dateexecuted, orderexecuted, exectype, md5sum)
+                    VALUES ('core-999-from-the-future', 'townhall', 'db/changelog/core/999-future.sql', now(), 999,
+                            'EXECUTED', '9:00000000000000000000000000000000')""");
+        }
+
+        assertThatThrownBy(() -> migrator.migrate(null))
+                .isInstanceOf(TownHallException.class)
+                .hasMessageContaining("core-999-from-the-future")
+                .hasMessageContaining("unknown to this build")
+                .hasMessageContaining("nothing was changed")
+                .matches(e -> ((TownHallException) e).code() == ErrorCode.CHECKSUM_MISMATCH);
+        Migrator.StatusReport status = migrator.status();
+        assertThat(status.pending()).as("the pending changeset stayed pending").isEqualTo(undone);
+        assertThat(status.historyDifferences()).singleElement().asString().contains("core-999-from-the-future");
+        assertThatThrownBy(migrator::dryRun).hasMessageContaining("core-999-from-the-future");
+        // still refused on the next try: nothing was nulled or rewritten to make the difference go away
+        assertThatThrownBy(() -> migrator.migrate(null)).hasMessageContaining("core-999-from-the-future");
     }
 
     @Test
