@@ -6,10 +6,11 @@ import dev.townhall.db.Database;
 import dev.townhall.db.LocalCluster;
 import dev.townhall.schema.Migrator;
 
+import java.sql.Array;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,9 @@ import java.util.Map;
  */
 public final class MigrateBenchmark {
     private static final String SCRATCH = "townhall_bench_migrate";
+    /** The schemas whose objects the report counts. */
+    private static final List<String> SCHEMAS = List.of("core", "crm", "work", "comms", "memory", "ai", "code", "intel",
+            "sync", "legacy");
 
     private final LocalCluster cluster;
 
@@ -41,6 +45,21 @@ public final class MigrateBenchmark {
             sorted.sort(null);
             int n = sorted.size();
             return n % 2 == 1 ? sorted.get(n / 2) : sorted.get(n / 2 - 1).plus(sorted.get(n / 2)).dividedBy(2);
+        }
+
+        /** The median, each run, and each object count, measured with {@code runs} and {@code changesets}. */
+        public Figures figures() {
+            Figures figures = Figures.of("migrate", Map.of("runs", runs.size(), "changesets", changesets));
+            figures.add("median", "s", seconds(median()));
+            for (int i = 0; i < runs.size(); i++) {
+                figures.add("run", "s", seconds(runs.get(i)), Map.of("run", i + 1));
+            }
+            objects.forEach((kind, count) -> figures.add(kind, "count", count));
+            return figures;
+        }
+
+        private static double seconds(Duration d) {
+            return d.toNanos() / 1e9;
         }
     }
 
@@ -66,21 +85,27 @@ public final class MigrateBenchmark {
 
     private static Map<String, Long> countObjects(Database db) {
         String sql = """
-                SELECT 'schemas',   count(*) FROM pg_namespace WHERE nspname IN (%1$s)
-                UNION ALL SELECT 'tables',    count(*) FROM pg_tables WHERE schemaname IN (%1$s)
-                UNION ALL SELECT 'views',     count(*) FROM pg_views WHERE schemaname IN (%1$s)
-                UNION ALL SELECT 'indexes',   count(*) FROM pg_indexes WHERE schemaname IN (%1$s)
+                SELECT 'schemas',   count(*) FROM pg_namespace WHERE nspname = ANY (?)
+                UNION ALL SELECT 'tables',    count(*) FROM pg_tables WHERE schemaname = ANY (?)
+                UNION ALL SELECT 'views',     count(*) FROM pg_views WHERE schemaname = ANY (?)
+                UNION ALL SELECT 'indexes',   count(*) FROM pg_indexes WHERE schemaname = ANY (?)
                 UNION ALL SELECT 'functions', count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                                              WHERE n.nspname IN (%1$s)
-                UNION ALL SELECT 'policies',  count(*) FROM pg_policies WHERE schemaname IN (%1$s)
+                                              WHERE n.nspname = ANY (?)
+                UNION ALL SELECT 'policies',  count(*) FROM pg_policies WHERE schemaname = ANY (?)
                 UNION ALL SELECT 'triggers',  count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                                               JOIN pg_namespace n ON n.oid = c.relnamespace
-                                              WHERE NOT t.tgisinternal AND n.nspname IN (%1$s)
-                """.formatted("'core','crm','work','comms','memory','ai','code','intel','sync','legacy'");
+                                              WHERE NOT t.tgisinternal AND n.nspname = ANY (?)
+                """;
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (Connection c = db.owner().connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                counts.put(rs.getString(1), rs.getLong(2));
+        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            Array schemas = c.createArrayOf("text", SCHEMAS.toArray());
+            for (int i = 1; i <= ps.getParameterMetaData().getParameterCount(); i++) {
+                ps.setArray(i, schemas);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
             }
         } catch (SQLException e) {
             throw new TownHallException(ErrorCode.INTERNAL, "cannot count schema objects", e);

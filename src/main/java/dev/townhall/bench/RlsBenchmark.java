@@ -4,7 +4,13 @@ import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.db.LocalCluster;
+import dev.townhall.db.Pools;
 import dev.townhall.schema.Migrator;
+import dev.townhall.towns.TownContext;
+import dev.townhall.towns.Towns;
+import com.zaxxer.hikari.HikariDataSource;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +20,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -23,7 +30,9 @@ import java.util.UUID;
  */
 public final class RlsBenchmark {
     private static final String SCRATCH = "townhall_bench_rls";
-    private static final String TOWN_FLUENTI = "00000000-0000-4000-8000-00000000000f";
+    /** The organisation and the town the migrations seed (fixed ids). */
+    private static final UUID ORG = UUID.fromString("00000000-0000-4000-8000-000000000001");
+    private static final UUID TOWN_FLUENTI = UUID.fromString("00000000-0000-4000-8000-00000000000f");
     private static final int WARMUP = 50;
     /** Below this the smallest town holds no contact to look up. */
     private static final int MIN_ROWS = 1_000;
@@ -59,6 +68,17 @@ public final class RlsBenchmark {
     }
 
     public record Report(long totalRows, int iterations, List<Result> results) {
+        /** Each query's median milliseconds per mode, measured with {@code rows} and {@code iterations}. */
+        public Figures figures() {
+            Figures figures = Figures.of("rls", Map.of("rows", totalRows, "iterations", iterations));
+            for (Result r : results) {
+                Map<String, Object> query = Map.of("query", r.query(), "result_rows", r.rows());
+                figures.add("owner", "ms", r.ownerMs(), query);
+                figures.add("app_filtered", "ms", r.appFilteredMs(), query);
+                figures.add("app_rls_only", "ms", r.appRlsOnlyMs(), query);
+            }
+            return figures;
+        }
     }
 
     private final LocalCluster cluster;
@@ -88,24 +108,29 @@ public final class RlsBenchmark {
         }
     }
 
+    /**
+     * What is timed, per query and mode: one whole transaction, as an application pays it: take a pooled
+     * connection, begin, (for the application role: set the acting user and town with {@code SET LOCAL} semantics
+     * through {@link TownContext}), run the statement and read every row, commit. The owner runs the same
+     * transaction without a context, so the overhead columns are what row-level security plus the per-transaction
+     * context cost a real request.
+     */
     private Report measure(Database scratch, int rowsTotal, int iterations) {
-        try (Connection owner = scratch.owner().connect(); Connection app = scratch.app().connect()) {
-            long rows = load(owner, rowsTotal);
-            UUID member = memberOfFluenti(owner);
-            try (Statement s = app.createStatement()) {
-                // session-wide context: the benchmark measures the policies, not the SET per transaction
-                s.execute("SELECT set_config('townhall.user_id', '" + member + "', false),"
-                        + " set_config('townhall.town_id', '" + TOWN_FLUENTI + "', false)");
-            }
-            UUID someContact = someContactOfFluenti(owner);
+        try (HikariDataSource ownerPool = Pools.open(scratch.owner(), 1); Towns towns = Towns.open(scratch)) {
+            Jdbi owner = Jdbi.create(ownerPool);
+            long rows = owner.withHandle(h -> load(h.getConnection(), rowsTotal));
+            UUID member = owner.withHandle(h -> memberOfFluenti(h.getConnection()));
+            UUID someContact = owner.withHandle(h -> someContactOfFluenti(h.getConnection()));
+            TownContext fluenti = towns.as(member, TOWN_FLUENTI);
             List<Result> results = new ArrayList<>();
             for (Query q : QUERIES) {
-                String filtered = q.sql().formatted("town_id = '" + TOWN_FLUENTI + "'").replace("WHERE town_id",
-                        "WHERE " + alias(q) + "town_id");
+                String filtered = q.sql().formatted(alias(q) + "town_id = ?");
                 String rlsOnly = q.sql().formatted("true");
-                Timing ownerTiming = time(owner, filtered, someContact, iterations);
-                Timing appFiltered = time(app, filtered, someContact, iterations);
-                Timing appRlsOnly = time(app, rlsOnly, someContact, iterations);
+                List<Object> filteredValues = List.of(TOWN_FLUENTI, someContact);
+                List<Object> rlsOnlyValues = List.of(someContact);
+                Timing ownerTiming = time(owner::inTransaction, filtered, filteredValues, iterations);
+                Timing appFiltered = time(fluenti::inTransaction, filtered, filteredValues, iterations);
+                Timing appRlsOnly = time(fluenti::inTransaction, rlsOnly, rlsOnlyValues, iterations);
                 if (ownerTiming.rows != appFiltered.rows || ownerTiming.rows != appRlsOnly.rows) {
                     throw new TownHallException(ErrorCode.INTERNAL, "bench rls: '" + q.name() + "' returned "
                             + ownerTiming.rows + " rows as owner but " + appFiltered.rows + "/" + appRlsOnly.rows
@@ -127,25 +152,40 @@ public final class RlsBenchmark {
     private record Timing(double medianMs, long rows) {
     }
 
-    private static Timing time(Connection c, String sql, UUID contact, int iterations) throws SQLException {
+    /** A way to run one transaction: the owner's plain one, or one under a {@link TownContext}. */
+    @FunctionalInterface
+    private interface Transactions {
+        Long inTransaction(HandleCallback<Long, SQLException> work) throws SQLException;
+    }
+
+    /**
+     * Runs {@code sql} in {@code iterations} timed transactions (after {@value #WARMUP} untimed ones), binding the
+     * first {@code values} to its parameters in order.
+     */
+    private static Timing time(Transactions transactions, String sql, List<Object> values, int iterations)
+            throws SQLException {
+        long parameters = sql.chars().filter(ch -> ch == '?').count();
         long[] nanos = new long[iterations];
         long rows = 0;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (sql.contains("?")) {
-                ps.setObject(1, contact);
-            }
-            for (int i = -WARMUP; i < iterations; i++) {
-                long start = System.nanoTime();
-                long n = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        n++;
+        for (int i = -WARMUP; i < iterations; i++) {
+            long start = System.nanoTime();
+            long n = transactions.inTransaction(h -> {
+                try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
+                    for (int p = 0; p < parameters; p++) {
+                        ps.setObject(p + 1, values.get(p));
                     }
+                    long count = 0;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            count++;
+                        }
+                    }
+                    return count;
                 }
-                if (i >= 0) {
-                    nanos[i] = System.nanoTime() - start;
-                    rows = n;
-                }
+            });
+            if (i >= 0) {
+                nanos[i] = System.nanoTime() - start;
+                rows = n;
             }
         }
         Arrays.sort(nanos);
@@ -163,10 +203,15 @@ public final class RlsBenchmark {
                     CREATE FUNCTION pg_temp.town_for(i int, n int) RETURNS uuid LANGUAGE sql AS
                       $$ SELECT id FROM bench_towns WHERE lo <= (i::numeric / n) ORDER BY lo DESC LIMIT 1 $$;
                     """);
-            s.execute("""
+            try (PreparedStatement companies = owner.prepareStatement("""
                     INSERT INTO crm.companies (org_id, town_id, name, domain)
-                    SELECT '00000000-0000-4000-8000-000000000001', pg_temp.town_for(i, %1$d), 'Company ' || i, 'c' || i || '.example'
-                    FROM generate_series(0, %1$d - 1) i""".formatted(unit));
+                    SELECT ?, pg_temp.town_for(i, ?), 'Company ' || i, 'c' || i || '.example'
+                    FROM generate_series(0, ? - 1) i""")) {
+                companies.setObject(1, ORG);
+                companies.setInt(2, unit);
+                companies.setInt(3, unit);
+                companies.executeUpdate();
+            }
             s.execute("""
                     INSERT INTO crm.contacts (org_id, town_id, first_name, last_name, email, company_id)
                     SELECT co.org_id, co.town_id, 'First' || g, 'Last' || g, 'p' || g || '@' || co.domain, co.id
@@ -176,9 +221,9 @@ public final class RlsBenchmark {
                     SELECT org_id, town_id, 'Deal of ' || name, id, (random() * 1000000)::bigint FROM crm.companies""");
             s.execute("""
                     INSERT INTO crm.activities (org_id, town_id, activity_type, subject, occurred_at, contact_id, company_id)
-                    SELECT c.org_id, c.town_id, (ARRAY['email','call','meeting','note'])[1 + (abs(hashtext(c.id::text)) %% 4)],
+                    SELECT c.org_id, c.town_id, (ARRAY['email','call','meeting','note'])[1 + (abs(hashtext(c.id::text)) % 4)],
                            'Touch', now() - (random() * interval '365 days'), c.id, c.company_id
-                    FROM crm.contacts c""".formatted());
+                    FROM crm.contacts c""");
             s.execute("ANALYZE crm.companies, crm.contacts, crm.deals, crm.activities");
             try (ResultSet rs = s.executeQuery("""
                     SELECT (SELECT count(*) FROM crm.companies) + (SELECT count(*) FROM crm.contacts)
@@ -190,22 +235,27 @@ public final class RlsBenchmark {
     }
 
     private static UUID memberOfFluenti(Connection owner) throws SQLException {
-        try (Statement s = owner.createStatement(); ResultSet rs = s.executeQuery("""
+        return firstUuid(owner, """
                 WITH u AS (INSERT INTO core.users (org_id, email, handle)
-                           VALUES ('00000000-0000-4000-8000-000000000001', 'bench@rls.invalid', 'bench-rls') RETURNING id)
+                           VALUES (?, 'bench@rls.invalid', 'bench-rls') RETURNING id)
                 INSERT INTO core.memberships (org_id, user_id, town_id, role)
-                SELECT '00000000-0000-4000-8000-000000000001', id, '%s', 'member' FROM u RETURNING user_id
-                """.formatted(TOWN_FLUENTI))) {
-            rs.next();
-            return rs.getObject(1, UUID.class);
-        }
+                SELECT ?, id, ?, 'member' FROM u RETURNING user_id
+                """, ORG, ORG, TOWN_FLUENTI);
     }
 
     private static UUID someContactOfFluenti(Connection owner) throws SQLException {
-        try (Statement s = owner.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT id FROM crm.contacts WHERE town_id = '" + TOWN_FLUENTI + "' ORDER BY id LIMIT 1")) {
-            rs.next();
-            return rs.getObject(1, UUID.class);
+        return firstUuid(owner, "SELECT id FROM crm.contacts WHERE town_id = ? ORDER BY id LIMIT 1", TOWN_FLUENTI);
+    }
+
+    private static UUID firstUuid(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getObject(1, UUID.class);
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Bootstrap;
 import dev.townhall.db.Database;
+import dev.townhall.db.Identifiers;
 import dev.townhall.db.LocalCluster;
 
 import java.sql.Connection;
@@ -25,7 +26,7 @@ final class ScratchDatabase {
 
     static void drop(LocalCluster cluster, String name) {
         try (Connection c = cluster.superuserEndpoint().connect(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(name) + " WITH (FORCE)");
         } catch (SQLException e) {
             throw new TownHallException(ErrorCode.INTERNAL, "cannot drop the scratch database " + name, e);
         }

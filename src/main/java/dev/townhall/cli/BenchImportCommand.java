@@ -27,7 +27,7 @@ public final class BenchImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Database db = MigrateCommand.ready(options);
+        Database db = options.service().ready();
         ImportBenchmark.Result r = ImportBenchmark.on(db, line -> {
             out.println("  " + line);
             out.flush();

@@ -2,6 +2,7 @@ package dev.townhall.cli;
 
 import dev.townhall.TownHallConfig;
 import dev.townhall.db.Database;
+import dev.townhall.db.DatabaseService;
 import picocli.CommandLine.Option;
 
 /** The options every command that talks to PostgreSQL shares. */
@@ -17,5 +18,10 @@ public final class DatabaseOptions {
 
     Database database() {
         return Database.fromConfig(config());
+    }
+
+    /** The service that starts, reaches, bootstraps and migrates the database these options name. */
+    DatabaseService service() {
+        return DatabaseService.of(database());
     }
 }

@@ -1,10 +1,11 @@
 package dev.townhall.cli;
 
 import dev.townhall.db.Database;
-import dev.townhall.schema.Migrator;
+import dev.townhall.db.DatabaseService;
 import dev.townhall.schema.Verifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -19,10 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", description = "Show the product: start the database, migrate, verify, and print a summary.")
@@ -56,26 +53,23 @@ final class DemoCommand implements Callable<Integer> {
         table.print(out);
     }
 
+    @Option(names = {"-v", "--verbose"}, description = "List each applied changeset, not only the summary line.")
+    boolean verbose;
+
     @Override
-    public Integer call() throws SQLException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Database db = MigrateCommand.ready(options);
+        DatabaseService service = options.service();
+        DatabaseService.MigrateReport migrated = service.migrate(null);
+        Database db = service.database();
+        DatabaseService.ServerReport server = service.server();
         out.println("== database");
         out.println("  " + db.describe());
-        try (Connection c = db.owner().connect(); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT version()")) {
-                rs.next();
-                out.println("  " + rs.getString(1));
-            }
-            out.println("== extensions");
-            try (ResultSet rs = s.executeQuery("SELECT extname, extversion FROM pg_extension ORDER BY extname")) {
-                while (rs.next()) {
-                    out.printf("  %-20s %s%n", rs.getString(1), rs.getString(2));
-                }
-            }
-        }
+        out.println("  " + server.description());
+        out.println("== extensions");
+        server.extensions().forEach((name, version) -> out.printf("  %-20s %s%n", name, version));
         out.println("== migrations");
-        MigrateCommand.printApplied(out, Migrator.as(db.owner()).migrate(null));
+        MigrateCommand.printSummary(out, "  ", migrated, verbose);
         out.println("== verify");
         int verified = VerifyCommand.print(out, Verifier.as(db.owner()).run());
         out.println("== people and towns");

@@ -92,7 +92,7 @@ final class ImportCommand implements Callable<Integer> {
             }
             explicit.put(name, Endpoint.parse(url));
         });
-        Database db = MigrateCommand.ready(options);
+        Database db = options.service().ready();
         Migrator.as(db.owner()).migrate(null);
         Importer importer = Importer.into(db).plan(plan).dryRun(dryRun).only(only).latest(latest).since(sinceMoment)
                 .retryQuarantine(retryQuarantine).batchRows(batchRows).onProgress(new ProgressLine(out));

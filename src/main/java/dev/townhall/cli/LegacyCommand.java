@@ -64,7 +64,7 @@ final class LegacyCommand implements Runnable {
             if (robbie == null || robbieAllan == null) {
                 Database db = options.database();
                 if (db.isLocal()) {
-                    UpCommand.start(db, OptionalInt.empty());
+                    dev.townhall.db.DatabaseService.of(db).start(OptionalInt.empty());
                 }
                 Endpoint admin = db.admin();
                 robbie = robbie != null ? robbie : LegacyTarget.freshDatabase(admin, LegacyGenerator.ROBBIE_DATABASE);

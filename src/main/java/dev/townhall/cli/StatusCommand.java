@@ -1,20 +1,23 @@
 package dev.townhall.cli;
 
-import dev.townhall.db.Database;
-import dev.townhall.db.LocalCluster;
+import dev.townhall.ErrorCode;
+import dev.townhall.db.DatabaseService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.Callable;
 
-@Command(name = "status", description = "Show whether the database is running and where it lives.")
+/**
+ * {@code ./townhall status}: prints the {@link DatabaseService.StatusReport}. Exit status: 0 when the database runs;
+ * the status of the report's {@link DatabaseService.StatusReport#problem() problem} otherwise
+ * ({@link ErrorCode#DB_UNREACHABLE}, 10, for a local cluster that is stopped or not initialised); an external server
+ * that cannot be reached fails with the usual one-line error and its code.
+ */
+@Command(name = "status", description = "Show whether the database is running and where it lives"
+        + " (exit status 0 when running, 10 when not).")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions options;
@@ -23,24 +26,18 @@ final class StatusCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws SQLException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Database db = options.database();
-        if (!db.isLocal()) {
-            try (Connection c = db.admin().connect(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SHOW server_version")) {
-                rs.next();
-                out.println("external database " + db.admin().describe() + ": reachable, PostgreSQL " + rs.getString(1));
-            }
-            return 0;
-        }
-        LocalCluster.Status status = db.cluster().orElseThrow().status();
-        if (!status.initialized()) {
-            out.println("local cluster: not initialised (./townhall up creates it in " + status.dataDir() + ")");
-            return 3;
-        }
-        out.println("local cluster: " + (status.running() ? "running" : "stopped") + ", port " + status.port()
-                + ", data " + status.dataDir() + ", socket " + status.socketDir());
-        return status.running() ? 0 : 3;
+        DatabaseService.StatusReport status = options.service().status();
+        out.println(switch (status.state()) {
+            case REACHABLE -> "external database " + status.where() + ": reachable, PostgreSQL "
+                    + status.serverVersion().orElse("?");
+            case NOT_INITIALISED -> "local cluster: not initialised (./townhall up creates it in "
+                    + status.dataDir().orElseThrow() + ")";
+            case RUNNING, STOPPED -> "local cluster: " + (status.running() ? "running" : "stopped") + ", port "
+                    + status.port() + ", data " + status.dataDir().orElseThrow() + ", socket "
+                    + status.socketDir().orElseThrow();
+        });
+        return status.problem().map(ErrorCode::exitStatus).orElse(0);
     }
 }

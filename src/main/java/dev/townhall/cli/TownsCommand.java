@@ -30,7 +30,7 @@ final class TownsCommand implements Runnable {
 
     /** Opens {@link Towns} on the migrated database named by the options. */
     static Towns open(DatabaseOptions options) {
-        return Towns.open(MigrateCommand.ready(options));
+        return Towns.open(options.service().ready());
     }
 
     @Command(name = "list", description = "Towns with the rows each holds, as the owner or as USER@TOWN sees them.")

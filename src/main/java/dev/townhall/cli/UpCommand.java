@@ -1,7 +1,7 @@
 package dev.townhall.cli;
 
-import dev.townhall.db.Bootstrap;
 import dev.townhall.db.Database;
+import dev.townhall.db.DatabaseService;
 import dev.townhall.db.LocalCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,12 +27,14 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Database db = options.database();
-        if (!db.isLocal()) {
+        DatabaseService.StartReport report = options.service()
+                .start(port == null ? OptionalInt.empty() : OptionalInt.of(port));
+        Database db = report.database();
+        if (report.started().isEmpty()) {
             out.println("using the external database " + db.admin().describe() + "; nothing to start");
             return 0;
         }
-        LocalCluster.Started started = start(db, port == null ? OptionalInt.empty() : OptionalInt.of(port));
+        LocalCluster.Started started = report.started().get();
         LocalCluster cluster = db.cluster().orElseThrow();
         out.println((started.reused() ? "reusing" : started.initialized() ? "initialised and started" : "started")
                 + " PostgreSQL " + cluster.binaries().version() + " in " + cluster.dataDir());
@@ -43,12 +45,5 @@ final class UpCommand implements Callable<Integer> {
         out.println("psql     : ./townhall psql   or   psql -h '" + cluster.socketDir() + "' -p " + cluster.port()
                 + " -U " + Database.OWNER_ROLE + " " + db.databaseName());
         return 0;
-    }
-
-    /** Starts the cluster and makes the TownHall roles, database and extensions exist. */
-    static LocalCluster.Started start(Database db, OptionalInt port) {
-        LocalCluster.Started started = db.cluster().orElseThrow().start(port);
-        Bootstrap.ensure(db);
-        return started;
     }
 }

@@ -20,7 +20,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Verifier.Report report = Verifier.as(MigrateCommand.ready(options).owner()).run();
+        Verifier.Report report = Verifier.as(options.service().ready().owner()).run();
         return print(spec.commandLine().getOut(), report);
     }
 

@@ -43,7 +43,8 @@ public final class Bootstrap {
             }
             if (db.isLocal() && !databaseExists(c, db.databaseName())) {
                 try (Statement s = c.createStatement()) {
-                    s.execute("CREATE DATABASE " + Identifiers.quote(db.databaseName()) + " OWNER " + Database.OWNER_ROLE);
+                    s.execute("CREATE DATABASE " + Identifiers.quote(db.databaseName()) + " OWNER "
+                            + Identifiers.quote(Database.OWNER_ROLE));
                 }
                 changes.add("created database " + db.databaseName());
             }
@@ -64,14 +65,15 @@ public final class Bootstrap {
                 // the operator, not for the application.
                 s.execute("REVOKE ALL ON pg_stat_statements, pg_stat_statements_info FROM PUBLIC");
                 s.execute("REVOKE ALL ON FUNCTION pg_stat_statements(boolean) FROM PUBLIC");
-                s.execute("GRANT SELECT ON pg_stat_statements, pg_stat_statements_info TO " + Database.OWNER_ROLE);
-                s.execute("GRANT EXECUTE ON FUNCTION pg_stat_statements(boolean) TO " + Database.OWNER_ROLE);
+                String owner = Identifiers.quote(Database.OWNER_ROLE);
+                s.execute("GRANT SELECT ON pg_stat_statements, pg_stat_statements_info TO " + owner);
+                s.execute("GRANT EXECUTE ON FUNCTION pg_stat_statements(boolean) TO " + owner);
             }
             if (db.isLocal()) {
                 String name = Identifiers.quote(db.databaseName());
                 s.execute("REVOKE ALL ON DATABASE " + name + " FROM PUBLIC");
-                s.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + name + " TO " + Database.APP_ROLE + ", "
-                        + Database.ANALYTICS_ROLE);
+                s.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + name + " TO " + Identifiers.quote(Database.APP_ROLE)
+                        + ", " + Identifiers.quote(Database.ANALYTICS_ROLE));
             }
         } catch (SQLException e) {
             throw failure(inDatabase, e);
@@ -90,10 +92,10 @@ public final class Bootstrap {
         }
         try (Statement s = c.createStatement()) {
             if (!exists) {
-                s.execute("CREATE ROLE " + role + " " + attributes);
+                s.execute("CREATE ROLE " + Identifiers.quote(role) + " " + attributes);
                 changes.add("created role " + role);
             } else if (manageAttributes) {
-                s.execute("ALTER ROLE " + role + " " + attributes);
+                s.execute("ALTER ROLE " + Identifiers.quote(role) + " " + attributes);
             }
         }
         if (password.isPresent()) {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
+import dev.townhall.db.Identifiers;
 import dev.townhall.db.Pools;
 import dev.townhall.search.EmbeddedEntity;
 import org.jdbi.v3.core.Handle;
@@ -119,7 +120,7 @@ public final class Towns implements AutoCloseable {
 
     /** Every tenant table, from the catalog (tables carrying the tenant policies). */
     public List<String> tenantTables() {
-        return owner.withHandle(h -> h.createQuery("SELECT table_name::text FROM core.tenant_tables ORDER BY 1")
+        return owner.withHandle(h -> h.createQuery("SELECT schema_name || '.' || relation_name FROM core.tenant_tables ORDER BY 1")
                 .mapTo(String.class).list());
     }
 
@@ -198,7 +199,7 @@ public final class Towns implements AutoCloseable {
         String qualified = requireTenantTable(table);
         List<UUID> ids = withTowns.stream().map(slug -> town(slug).id()).toList();
         return owner.inTransaction(h -> {
-            int changed = h.createUpdate("UPDATE " + qualified
+            int changed = h.createUpdate("UPDATE " + Identifiers.quoteQualified(qualified)
                             + " SET visibility = 'shared', shared_with = CAST(:with AS uuid[]) WHERE id = :id")
                     .bind("with", ids.toArray(new UUID[0])).bind("id", rowId).execute();
             if (changed > 0) {
@@ -212,7 +213,7 @@ public final class Towns implements AutoCloseable {
     public boolean unshare(String table, UUID rowId) {
         String qualified = requireTenantTable(table);
         return owner.inTransaction(h -> {
-            int changed = h.createUpdate("UPDATE " + qualified
+            int changed = h.createUpdate("UPDATE " + Identifiers.quoteQualified(qualified)
                             + " SET visibility = 'private', shared_with = '{}' WHERE id = :id")
                     .bind("id", rowId).execute();
             if (changed > 0) {
@@ -232,12 +233,13 @@ public final class Towns implements AutoCloseable {
         Town target = town(townSlug);
         try {
             owner.useTransaction(h -> {
-                Optional<UUID> from = h.createQuery("SELECT town_id FROM " + qualified + " WHERE id = :id")
+                Optional<UUID> from = h.createQuery("SELECT town_id FROM " + Identifiers.quoteQualified(qualified)
+                                + " WHERE id = :id")
                         .bind("id", rowId).mapTo(UUID.class).findOne();
                 if (from.isEmpty()) {
                     throw new TownHallException(ErrorCode.NOT_FOUND, "no row " + rowId + " in " + qualified);
                 }
-                h.createUpdate("UPDATE " + qualified + " SET town_id = :town WHERE id = :id")
+                h.createUpdate("UPDATE " + Identifiers.quoteQualified(qualified) + " SET town_id = :town WHERE id = :id")
                         .bind("town", target.id()).bind("id", rowId).execute();
                 moveEmbeddings(h, from.get(), target.id());
                 audit(h, target.id(), "row.move", qualified, rowId);
@@ -262,7 +264,7 @@ public final class Towns implements AutoCloseable {
                             UPDATE memory.embeddings e SET town_id = :to
                             WHERE e.town_id = :from AND e.entity_type = :type
                               AND EXISTS (SELECT 1 FROM %s x WHERE x.id = e.entity_id AND x.town_id = :to)"""
-                            .formatted(entity.table()))
+                            .formatted(Identifiers.quoteQualified(entity.table())))
                     .bind("from", from).bind("to", to).bind("type", entity.type()).execute();
         }
     }
@@ -274,7 +276,7 @@ public final class Towns implements AutoCloseable {
         towns().forEach(t -> slugs.put(t.id(), t.slug()));
         Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
         for (String table : tables) {
-            String sql = "SELECT town_id, count(*) FROM " + table + " GROUP BY town_id";
+            String sql = "SELECT town_id, count(*) FROM " + Identifiers.quoteQualified(table) + " GROUP BY town_id";
             List<Map.Entry<UUID, Long>> rows = caller.isPresent()
                     ? caller.get().inTransaction(h -> countRows(h, sql))
                     : owner.withHandle(h -> countRows(h, sql));
@@ -335,7 +337,7 @@ public final class Towns implements AutoCloseable {
     }
 
     private static UUID townOf(Handle h, String qualified, UUID rowId) {
-        return h.createQuery("SELECT town_id FROM " + qualified + " WHERE id = :id")
+        return h.createQuery("SELECT town_id FROM " + Identifiers.quoteQualified(qualified) + " WHERE id = :id")
                 .bind("id", rowId).mapTo(UUID.class).one();
     }
 

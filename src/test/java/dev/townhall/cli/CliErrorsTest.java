@@ -1,14 +1,13 @@
 package dev.townhall.cli;
 
 import dev.townhall.ErrorCode;
+import dev.townhall.testing.CliHome;
 import dev.townhall.testing.CliRun;
 import dev.townhall.testing.PostgresExtension;
 import dev.townhall.testing.TestCluster;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,24 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CliErrorsTest {
     private static final String SECRET = "s3cr3t-never-printed";
 
-    @TempDir
-    Path home;
-
-    private String previousHome;
-
-    @BeforeEach
-    void isolateHome() {
-        previousHome = System.setProperty("townhall.home", home.resolve("state").toString());
-    }
-
-    @AfterEach
-    void restoreHome() {
-        if (previousHome == null) {
-            System.clearProperty("townhall.home");
-        } else {
-            System.setProperty("townhall.home", previousHome);
-        }
-    }
+    @RegisterExtension
+    final CliHome cliHome = CliHome.isolated();
 
     @Test
     void helpListsEveryCommand() {
@@ -86,7 +69,7 @@ class CliErrorsTest {
         assertThat(up.out()).contains("external database", "nothing to start").doesNotContain(SECRET);
         assertThat(down.status()).isZero();
         assertThat(down.out()).contains("does not stop it").doesNotContain(SECRET);
-        assertThat(home.resolve("state")).doesNotExist();
+        assertThat(cliHome.state()).doesNotExist();
     }
 
     @Test

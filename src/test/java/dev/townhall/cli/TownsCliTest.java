@@ -2,7 +2,6 @@ package dev.townhall.cli;
 
 import dev.townhall.ErrorCode;
 import dev.townhall.db.Database;
-import dev.townhall.db.Endpoint;
 import dev.townhall.testing.CliRun;
 import dev.townhall.testing.PostgresExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -24,9 +23,7 @@ class TownsCliTest {
 
     @BeforeEach
     void pointAtTestDatabase() {
-        Endpoint owner = db.owner();
-        url = "postgresql://" + owner.user() + ":" + owner.password() + "@" + owner.host() + ":" + owner.port() + "/"
-                + owner.database();
+        url = CliRun.databaseUrl(db.owner());
         System.setProperty("townhall.app.password", db.app().password());
     }
 

@@ -1,6 +1,7 @@
 package dev.townhall.testing;
 
 import dev.townhall.cli.Main;
+import dev.townhall.db.Endpoint;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,5 +14,10 @@ public record CliRun(int status, String out, String err) {
         StringWriter err = new StringWriter();
         int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new CliRun(status, out.toString(), err.toString());
+    }
+
+    /** {@code postgresql://user:password@host:port/database} for {@code --database-url}. */
+    public static String databaseUrl(Endpoint e) {
+        return "postgresql://" + e.user() + ":" + e.password() + "@" + e.host() + ":" + e.port() + "/" + e.database();
     }
 }

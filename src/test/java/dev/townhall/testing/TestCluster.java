@@ -2,6 +2,7 @@ package dev.townhall.testing;
 
 import dev.townhall.db.Bootstrap;
 import dev.townhall.db.Database;
+import dev.townhall.db.Identifiers;
 import dev.townhall.db.LocalCluster;
 import dev.townhall.db.PgBinaries;
 import dev.townhall.schema.Migrator;
@@ -70,7 +71,8 @@ public final class TestCluster implements AutoCloseable {
     public Database newDatabase(String hint) {
         String name = uniqueName(hint);
         try (Connection c = cluster.superuserEndpoint().connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE \"" + name + "\" TEMPLATE " + TEMPLATE + " OWNER " + Database.OWNER_ROLE);
+            s.execute("CREATE DATABASE " + Identifiers.quote(name) + " TEMPLATE " + Identifiers.quote(TEMPLATE) + " OWNER "
+                    + Identifiers.quote(Database.OWNER_ROLE));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name, e);
         }

@@ -1,0 +1,111 @@
+package dev.townhall.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.townhall.testing.CliHome;
+import dev.townhall.testing.CliRun;
+import dev.townhall.testing.PostgresExtension;
+import dev.townhall.testing.TestCluster;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ./townhall bench …} end to end on the run's throwaway cluster (the benchmarks make scratch databases, so
+ * they need a local cluster: the CLI's home is pointed at the test cluster's directory). Checks what is printed and
+ * written, never how fast anything was.
+ */
+@ExtendWith(PostgresExtension.class)
+class BenchCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path out;
+
+    @RegisterExtension
+    final CliHome cliHome = CliHome.settable();
+
+    @BeforeEach
+    void useTheTestCluster(TestCluster cluster) {
+        cliHome.set(cluster);
+    }
+
+    @Test
+    void benchHelpListsEveryBenchmarkWithADescription() {
+        CliRun help = CliRun.of("bench", "--help");
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).doesNotContain("(migrate)");
+        for (String benchmark : List.of("migrate", "rls", "import")) {
+            assertThat(help.out()).as(benchmark).containsPattern("(?m)^ +" + benchmark + " +\\S.*$");
+        }
+    }
+
+    @Test
+    void benchMigrateWritesItsFiguresAsJson() throws IOException {
+        Path file = out.resolve("figures/migrate.json");
+        CliRun run = CliRun.of("bench", "migrate", "--runs", "1", "--json", file.toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("bench migrate:", "median");
+
+        JsonNode document = JSON.readTree(file.toFile());
+        assertThat(document.get("benchmark").asText()).isEqualTo("migrate");
+        assertThat(document.get("measured_at").asText()).isNotBlank();
+        JsonNode median = figure(document, "median");
+        assertThat(median.get("unit").asText()).isEqualTo("s");
+        assertThat(median.get("value").asDouble()).isPositive();
+        assertThat(median.get("parameters").get("runs").asInt()).isEqualTo(1);
+        assertThat(median.get("parameters").get("changesets").asInt()).isPositive();
+        assertThat(figure(document, "tables").get("value").asDouble()).isPositive();
+        for (JsonNode f : document.get("figures")) {
+            assertThat(f.fieldNames()).toIterable()
+                    .containsExactlyInAnyOrder("benchmark", "metric", "unit", "value", "parameters");
+            assertThat(f.get("benchmark").asText()).isEqualTo("migrate");
+        }
+    }
+
+    @Test
+    void benchRlsComparesOwnerAndAppAndWritesItsFigures() throws IOException {
+        Path file = out.resolve("rls.json");
+        CliRun run = CliRun.of("bench", "rls", "--rows", "1000", "--iterations", "2", "--json", file.toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("bench rls:", "point lookup by id");
+
+        JsonNode document = JSON.readTree(file.toFile());
+        assertThat(document.get("benchmark").asText()).isEqualTo("rls");
+        List<String> metrics = new ArrayList<>();
+        for (JsonNode f : document.get("figures")) {
+            metrics.add(f.get("metric").asText());
+            assertThat(f.get("unit").asText()).isEqualTo("ms");
+            assertThat(f.get("value").asDouble()).isPositive();
+            assertThat(f.get("parameters").get("iterations").asInt()).isEqualTo(2);
+            assertThat(f.get("parameters").get("query").asText()).isNotBlank();
+        }
+        assertThat(metrics).contains("owner", "app_filtered", "app_rls_only").hasSize(3 * 4);
+    }
+
+    @Test
+    void withoutJsonNothingIsWrittenAndABadValueIsOneLine() {
+        CliRun bad = CliRun.of("bench", "migrate", "--runs", "0");
+        assertThat(bad.status()).isNotZero();
+        assertThat(bad.err().strip()).contains("--runs must be at least 1").doesNotContain("\n");
+        assertThat(out).isEmptyDirectory();
+    }
+
+    private static JsonNode figure(JsonNode document, String metric) {
+        for (JsonNode f : document.get("figures")) {
+            if (f.get("metric").asText().equals(metric)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no figure " + metric + " in " + document);
+    }
+}
