@@ -17,6 +17,7 @@ public enum EmbeddedEntity {
     ENRICHMENT("enrichment", "crm.enrichments"),
     TASK("task", "work.tasks"),
     MEETING("meeting", "work.meetings"),
+    TRANSCRIPT("transcript", "work.meeting_transcripts"),
     TRANSCRIPT_CHUNK("transcript_chunk", "work.transcript_chunks"),
     MESSAGE("message", "comms.messages"),
     EMAIL("email", "comms.emails"),

@@ -70,13 +70,18 @@ class MigrationTest {
     void rollbackToATagUndoesOnlyWhatCameAfter(TestCluster cluster) {
         Database db = cluster.newEmptyDatabase("tag");
         Migrator migrator = Migrator.as(db.owner());
-        migrator.migrate(null);
-        assertThat(migrator.rollbackTo("v0.1.0")).as("nothing comes after the release tag yet").isEmpty();
-        assertThat(migrator.status().pending()).isEmpty();
-        assertThatThrownBy(() -> migrator.migrate("everything"))
-                .as("a user tag would overwrite the release tag of the last changeset")
-                .hasMessageContaining("carries the tag 'v0.1.0'");
-        assertThat(migrator.rollbackTo("v0.1.0")).as("the release tag survived the refused --tag").isEmpty();
+        migrator.migrate("everything");
+        assertThat(migrator.rollbackTo("everything")).isEmpty();
+        assertThatThrownBy(() -> migrator.migrate("again"))
+                .as("Liquibase keeps one tag per changeset: a second tag would replace the first")
+                .hasMessageContaining("carries the tag 'everything'");
+
+        List<String> sinceRelease = ReleaseLock.shipped().unreleased(Changesets.shipped()).stream()
+                .map(Changesets.Changeset::id).toList();
+        List<String> undone = migrator.rollbackTo("v0.1.0").stream().map(Migrator.Change::id).toList();
+        assertThat(undone).as("exactly what came after release 0.1.0").containsExactlyElementsOf(sinceRelease);
+        assertThat(migrator.status().pending()).extracting(Migrator.Change::id).containsExactlyElementsOf(sinceRelease);
+        assertThat(migrator.status().applied()).extracting(Migrator.Change::id).endsWith("release-0.1.0");
         assertThatThrownBy(() -> migrator.rollbackTo("no-such-tag"))
                 .isInstanceOf(TownHallException.class)
                 .hasMessageContaining("no migration tag 'no-such-tag'");

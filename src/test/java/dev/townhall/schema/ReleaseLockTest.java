@@ -120,7 +120,7 @@ class ReleaseLockTest {
                 + "  - include: {file: core/900-mottos.sql, relativeToChangelogFile: true}\n");
         ReleaseLock before = ReleaseLock.inSourceTree(tree);
         assertThat(before.check(Changesets.inSourceTree(tree))).as("a new changeset breaks no promise").isEmpty();
-        assertThat(before.unreleased(Changesets.inSourceTree(tree))).extracting(Changeset::id).containsExactly("core-900-town-motto");
+        assertThat(before.unreleased(Changesets.inSourceTree(tree))).extracting(Changeset::id).endsWith("core-900-town-motto");
 
         CliRun run = CliRun.of("release", "0.2.0", "--source", tree.toString());
 
@@ -128,10 +128,10 @@ class ReleaseLockTest {
         assertThat(run.out()).contains("core-900-town-motto", "release-0.2.0", "git tag v0.2.0");
         ReleaseLock after = ReleaseLock.inSourceTree(tree);
         assertThat(after.entries().subList(0, before.entries().size())).isEqualTo(before.entries());
-        assertThat(after.entries().subList(before.entries().size(), after.entries().size()))
-                .extracting(ReleaseLock.Entry::release, ReleaseLock.Entry::id)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("0.2.0", "core-900-town-motto"),
-                        org.assertj.core.groups.Tuple.tuple("0.2.0", "release-0.2.0"));
+        List<ReleaseLock.Entry> added = after.entries().subList(before.entries().size(), after.entries().size());
+        assertThat(added).extracting(ReleaseLock.Entry::release).containsOnly("0.2.0");
+        assertThat(added).extracting(ReleaseLock.Entry::id).endsWith("core-900-town-motto", "release-0.2.0")
+                .hasSize(before.unreleased(Changesets.inSourceTree(tree)).size());
         assertThat(after.check(Changesets.inSourceTree(tree))).isEmpty();
         assertThat(after.unreleased(Changesets.inSourceTree(tree))).isEmpty();
 

@@ -441,6 +441,11 @@ class EscapeAttemptsTest {
 
     @Test
     void copyReturnsOnlyVisibleRowsAndCopyInIsRefused() throws Exception {
+        Set<String> partitioned;
+        try (Connection owner = db.owner().connect()) {
+            partitioned = Set.copyOf(Sql.<String>column(owner,
+                    "SELECT oid::regclass::text FROM pg_class WHERE relkind = 'p' AND relnamespace::regnamespace::text <> 'pg_catalog'"));
+        }
         try (Connection c = db.app().connect()) {
             PGConnection pg = c.unwrap(PGConnection.class);
             c.setAutoCommit(false);
@@ -457,7 +462,12 @@ class EscapeAttemptsTest {
                     }
                     String text = out.toString();
                     assertThat(text).as(copy).doesNotContain(auroraRow.get(table).toString()).doesNotContain(SECRET);
-                    assertThat(text).as(copy + " still shows fred his own row").contains(fluentiRow.get(table).toString());
+                    // COPY of a partitioned table under RLS reads ONLY the parent, which holds no rows itself:
+                    // empty, which leaks nothing; the COPY (SELECT …) form must still show fred his own row
+                    boolean plainCopyOfPartitioned = copy.startsWith("COPY " + table) && partitioned.contains(table);
+                    if (!plainCopyOfPartitioned) {
+                        assertThat(text).as(copy + " still shows fred his own row").contains(fluentiRow.get(table).toString());
+                    }
                     for (String line : text.split("\n")) {
                         assertThat(line).as(copy).doesNotContain(AURORA.toString()).doesNotContain(COLLABORATION.toString());
                     }

@@ -37,6 +37,8 @@ final class TenantRows {
     static final Map<String, String> OVERRIDES = Map.of(
             // CHECK (content_hash ~ '^[0-9a-f]{16,128}$')
             "memory.embeddings.content_hash", "'0123456789abcdef'",
+            // CHECK (entity_type = ANY (memory.searchable_types()))
+            "memory.embedding_queue.entity_type", "'contact'",
             // CHECK (slack_ts ~ '^[0-9]+\.[0-9]+$'), part of a unique key
             "comms.slack_messages.slack_ts", "'{n}.000100'",
             // CHECK (table_name ~ '^[a-z_]+\.[a-z_]+$')
