@@ -1,15 +1,19 @@
 package dev.townhall.cli;
 
+import dev.townhall.bench.Figures;
 import dev.townhall.db.Database;
-import dev.townhall.legacy.ImportBenchmark;
+import dev.townhall.bench.ImportBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code ./townhall bench import}: the full import beside raw COPY of the same rows (the physical limit). */
@@ -23,6 +27,9 @@ public final class BenchImportCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
+    Path json;
 
     @Override
     public Integer call() {
@@ -46,7 +53,28 @@ public final class BenchImportCommand implements Callable<Integer> {
             tables.row(t.table(), n(t.rows()), s(t.copy()));
         }
         tables.print(out);
+        if (json != null) {
+            figures(r).writeJson(json);
+            out.println("figures written to " + json);
+        }
         return 0;
+    }
+
+    private static Figures figures(ImportBenchmark.Result r) {
+        Figures f = Figures.of("import", Map.of("rows_read", r.rowsRead(), "rows_written", r.rowsWritten()));
+        f.add("import_time", "s", seconds(r.importTime()));
+        f.add("copy_time", "s", seconds(r.copyTime()));
+        f.add("import_rows_per_second", "rows/s", r.importRowsPerSecond());
+        f.add("copy_rows_per_second", "rows/s", r.copyRowsPerSecond());
+        f.add("import_to_copy_ratio", "ratio", r.ratio());
+        for (ImportBenchmark.TableLine t : r.tables()) {
+            f.add("table_copy_time", "s", seconds(t.copy()), Map.of("table", t.table(), "rows", t.rows()));
+        }
+        return f;
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
     }
 
     private static String n(long v) {
@@ -54,6 +82,6 @@ public final class BenchImportCommand implements Callable<Integer> {
     }
 
     private static String s(Duration d) {
-        return String.format(Locale.ROOT, "%.2f", d.toNanos() / 1e9);
+        return String.format(Locale.ROOT, "%.2f", seconds(d));
     }
 }

@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import dev.townhall.legacy.ImportReport;
-import dev.townhall.legacy.Importer;
+import dev.townhall.legacy.imports.ImportReport;
+import dev.townhall.legacy.imports.Importer;
 import dev.townhall.towns.SampleTowns;
 import dev.townhall.towns.Town;
 import dev.townhall.towns.Towns;

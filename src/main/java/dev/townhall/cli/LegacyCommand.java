@@ -2,9 +2,9 @@ package dev.townhall.cli;
 
 import dev.townhall.db.Database;
 import dev.townhall.db.Endpoint;
-import dev.townhall.legacy.GenerateReport;
-import dev.townhall.legacy.LegacyGenerator;
-import dev.townhall.legacy.LegacyTarget;
+import dev.townhall.legacy.generate.GenerateReport;
+import dev.townhall.legacy.generate.LegacyGenerator;
+import dev.townhall.legacy.generate.LegacyTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

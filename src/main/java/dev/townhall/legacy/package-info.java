@@ -1,52 +1,8 @@
 /**
- * The old "Robbie" and "Robbie_Allan" databases: {@link dev.townhall.legacy.LegacyGenerator} builds demo copies of
- * them (the shapes of {@code legacy-schemas.md}, the seeds' sizes, realistic mess), deterministic from a seed, and
- * {@link dev.townhall.legacy.Importer} brings any database of those shapes into TownHall as an
- * {@link dev.townhall.legacy.ImportPlan} (a mapping file) says, returning an {@link dev.townhall.legacy.ImportReport}.
- *
- * <h2>Outcomes</h2>
- * Every source row ends as exactly one of: <b>imported</b> (it became a new row; {@code legacy.id_map} outcome
- * {@code imported}), <b>merged</b> into an existing row ({@code merged}, with that row's id), or <b>quarantined</b>
- * ({@code legacy.quarantine}: reason code, sentence, the original row as JSON). Values an imported row had to go
- * without are kept in {@code legacy.value_issues} with the raw value; nothing read is dropped silently. Target ids are
- * name-based (UUID v5 of town, source, table and source id), so a resumed run writes what an uninterrupted one would.
- *
- * <h2>Merge rules</h2>
- * <ol>
- * <li>Rows of a table without a unique key that repeat a key (Apollo's CSV loads) are one record: the first one's
- * row. Their source ids are {@code key#n}, numbered by content hash.</li>
- * <li>Companies: same normalised domain (host name without scheme, {@code www.}, path; a name that is a host name
- * counts as one); else same name key (folded, "the" and legal forms dropped: "The ACME Corp." = "acme") where the
- * domains do not disagree.</li>
- * <li>Contacts: same e-mail (trimmed, lower case); else same first and last name at the same company where the
- * e-mails do not disagree.</li>
- * <li>Several candidates are never chosen between: the row is quarantined ({@code ambiguous_match}).</li>
- * <li>Merging fills blanks and records who supplied them ({@code legacy.filled_values}); a differing value is not
- * overwritten but recorded in {@code legacy.merge_conflicts} with the value kept, the value not kept and both
- * sources ({@code first_non_empty}). Deals, activities and the rest never merge.</li>
- * </ol>
- *
- * <h2>Users</h2>
- * A legacy text user id names a user when, trimmed and lower-cased, it is the handle, e-mail or alias of a user the
- * mapping lists (created without password or membership when missing; recorded in {@code legacy.id_map} as
- * {@code user_text_id}, outcome {@code mapped}), or the handle or e-mail of an existing user of the organisation.
- * Any other id is never guessed: the row keeps no owner and the id waits in {@code legacy.value_issues}
- * ({@code unknown_user}).
- *
- * <h2>Quarantine reasons</h2>
- * {@code missing_required} (a new row lacks a required value), {@code orphan_reference} (the parent a key points at
- * does not exist, or a lookup finds no row), {@code parent_quarantined} (the parent is itself quarantined; the child
- * waits with it), {@code invalid_email}, {@code unparseable_date}, {@code implausible_date},
- * {@code unmapped_value} (e.g. a CRM stage the map does not know), {@code negative_amount}, {@code absurd_amount},
- * {@code ambiguous_match}, {@code ambiguous_reference}, {@code rejected_by_target} (the database refused the row:
- * its message is the reason). Which refused values quarantine a row and which are only noted is the mapping's
- * {@code on_invalid}/{@code on_missing} choice per column. {@code import --retry-quarantine} re-imports open entries
- * (a reviewer's {@code fixed_row} where set), parents before children.
- *
- * <h2>Runs</h2>
- * One import per town at a time (advisory lock). Batches are committed with their checkpoint; a run that died is
- * marked {@code interrupted} and the next run with the same options resumes from its checkpoints. A second run skips
- * rows whose content hash is unchanged (idempotent), updates rows that changed (delta), and retries nothing
- * quarantined unless asked. A dry run does everything in one transaction that is rolled back.
+ * The old "Robbie" and "Robbie_Allan" databases, in three packages: {@link dev.townhall.legacy.generate} builds demo
+ * copies of them (deterministic from a seed), {@link dev.townhall.legacy.imports} brings any database of those
+ * shapes into TownHall, and {@link dev.townhall.legacy.charsets} holds the single-byte charset tables both need
+ * (the generator to spoil text the way legacy systems did, the importer to repair it). The importer never uses the
+ * generator's internals: it has to work on legacy databases the generator never made.
  */
 package dev.townhall.legacy;

@@ -12,16 +12,16 @@ import java.util.List;
 import java.util.Map;
 
 /** Small query helpers for the legacy tests: each call opens its own connection to the database named. */
-final class LegacySql {
+public final class LegacySql {
     private LegacySql() {
     }
 
-    static long count(Endpoint db, String sql) {
+    public static long count(Endpoint db, String sql) {
         return Long.parseLong(text(db, sql));
     }
 
     /** Runs {@code setup} and then the query on one connection (for session-local objects such as pg_temp functions). */
-    static long count(Endpoint db, String setup, String sql) {
+    public static long count(Endpoint db, String setup, String sql) {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute(setup);
             try (ResultSet rs = s.executeQuery(sql)) {
@@ -33,7 +33,7 @@ final class LegacySql {
         }
     }
 
-    static String text(Endpoint db, String sql) {
+    public static String text(Endpoint db, String sql) {
         List<String> values = column(db, sql);
         if (values.size() != 1) {
             throw new IllegalStateException("expected one row from " + sql + ", got " + values.size());
@@ -42,7 +42,7 @@ final class LegacySql {
     }
 
     /** The first column of every row. */
-    static List<String> column(Endpoint db, String sql) {
+    public static List<String> column(Endpoint db, String sql) {
         List<String> values = new ArrayList<>();
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
@@ -54,7 +54,7 @@ final class LegacySql {
         return values;
     }
 
-    static void execute(Endpoint db, String sql) {
+    public static void execute(Endpoint db, String sql) {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
@@ -63,7 +63,7 @@ final class LegacySql {
     }
 
     /** An md5 of each table's full content (every column of every row, duplicates included, order ignored). */
-    static Map<String, String> contentHashes(Endpoint db, List<String> tables) {
+    public static Map<String, String> contentHashes(Endpoint db, List<String> tables) {
         Map<String, String> hashes = new LinkedHashMap<>();
         for (String table : tables) {
             hashes.put(table, text(db, "SELECT md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))) FROM "
@@ -73,11 +73,11 @@ final class LegacySql {
     }
 
     /** Drops the database if it is there; tests call it before and after, so reruns start clean. */
-    static void dropDatabase(Endpoint admin, String name) {
+    public static void dropDatabase(Endpoint admin, String name) {
         execute(admin, "DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
     }
 
-    static boolean databaseExists(Endpoint admin, String name) {
+    public static boolean databaseExists(Endpoint admin, String name) {
         return count(admin, "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'") == 1;
     }
 }

@@ -1,0 +1,159 @@
+package dev.townhall.legacy.imports;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What an import run did and where every legacy row stands afterwards: the reconciliation. Per source table,
+ * every row read is imported, merged into another row, quarantined (by reason) or still pending (a staged run);
+ * {@link #reconciled()} holds when nothing is unaccounted for. Beside it: the plan's stated inventory against what
+ * was read, the relationship checks, and what each town can see.
+ *
+ * @param runId      the run (legacy.import_runs)
+ * @param mode       full, delta, staged or retry_quarantine
+ * @param dryRun     true when nothing was kept (the report is what a real run would have produced)
+ * @param resumedFrom the interrupted run this one continued, or null
+ * @param rowsWritten this run: rows inserted per target table
+ */
+public record ImportReport(UUID runId, String mode, boolean dryRun, UUID resumedFrom,
+                           @JsonSerialize(using = ToStringSerializer.class) Instant startedAt,
+                           @JsonSerialize(using = ToStringSerializer.class) Duration elapsed, List<SourceTable> tables, List<PlanLine> plan,
+                           List<Relationship> relationships, List<TownView> visibility, List<UserLine> users,
+                           Map<String, Long> rowsWritten, long rowsReadThisRun) {
+
+    public ImportReport {
+        tables = List.copyOf(tables);
+        plan = List.copyOf(plan);
+        relationships = List.copyOf(relationships);
+        visibility = List.copyOf(visibility);
+        users = List.copyOf(users);
+        rowsWritten = Map.copyOf(rowsWritten);
+    }
+
+    /**
+     * One source table after the run.
+     *
+     * @param planned     the migration plan's figure for it, or null
+     * @param read        rows the source holds now
+     * @param pending     rows not processed yet (a staged run's rest); 0 after a full run
+     * @param gone        rows the id map knows that the source no longer holds
+     * @param both        rows both mapped and quarantined (must be 0)
+     * @param valueIssues values kept aside in legacy.value_issues (the rows themselves were imported)
+     * @param thisRun     what this run did: read, imported, merged, quarantined, unchanged, updated
+     */
+    public record SourceTable(String source, String table, String target, Long planned, long read, long imported,
+                              long merged, long quarantined, Map<String, Long> quarantinedByReason, long pending,
+                              long gone, long both, long valueIssues, Map<String, Long> thisRun) {
+        public SourceTable {
+            quarantinedByReason = Map.copyOf(quarantinedByReason);
+            thisRun = Map.copyOf(thisRun);
+        }
+
+        /** Rows read that are neither imported, merged, quarantined nor pending: must be 0. */
+        @JsonProperty
+        public long unaccounted() {
+            return read - imported - merged - quarantined - pending;
+        }
+
+        /** Share of the rows read that have an outcome, as a percentage. */
+        @JsonProperty
+        public double accountedPercent() {
+            return read == 0 ? 100.0 : 100.0 * (imported + merged + quarantined) / read;
+        }
+
+        public String qualified() {
+            return source + "." + table;
+        }
+    }
+
+    /** One line of the plan's inventory: the figure it states, what its parts add up to, and what was read. */
+    public record PlanLine(String group, long stated, String statedText, long partsSum, long read) {
+        /** The plan's own arithmetic error (stated minus its parts). */
+        @JsonProperty
+        public long statedMinusParts() {
+            return stated - partsSum;
+        }
+
+        @JsonProperty
+        public long readMinusStated() {
+            return read - stated;
+        }
+    }
+
+    /**
+     * References of one column checked after the run: every imported or merged row whose legacy row pointed at a
+     * parent must point at the row that parent became. {@code conflictRecorded}: a merged duplicate pointed
+     * elsewhere than the row it merged into, and legacy.merge_conflicts says so; {@code wrong} must be 0.
+     */
+    public record Relationship(String table, String column, String parent, long checked, long ok,
+                               long conflictRecorded, long wrong) {
+    }
+
+    /** Rows a town sees per imported table, through row-level security as a member of that town would. */
+    public record TownView(String town, boolean capital, Map<String, Long> visible) {
+        public TownView {
+            visible = Map.copyOf(visible);
+        }
+    }
+
+    /** A legacy text user id and the user it maps to ({@code user} null: unknown, rows kept without it). */
+    public record UserLine(String source, String textId, String user, long rows) {
+    }
+
+    /** True when every row read has exactly one outcome and every checked reference points where it should. */
+    @JsonProperty
+    public boolean reconciled() {
+        return tables.stream().allMatch(t -> t.unaccounted() == 0 && t.both() == 0)
+                && relationships.stream().allMatch(r -> r.wrong() == 0);
+    }
+
+    /** True when nothing is left pending (every table fully processed). */
+    @JsonProperty
+    public boolean complete() {
+        return tables.stream().allMatch(t -> t.pending() == 0);
+    }
+
+    public long read() {
+        return tables.stream().mapToLong(SourceTable::read).sum();
+    }
+
+    public long imported() {
+        return tables.stream().mapToLong(SourceTable::imported).sum();
+    }
+
+    public long merged() {
+        return tables.stream().mapToLong(SourceTable::merged).sum();
+    }
+
+    public long quarantined() {
+        return tables.stream().mapToLong(SourceTable::quarantined).sum();
+    }
+
+    /** Rows this run inserted into target tables, all together. */
+    public long rowsWrittenTotal() {
+        return rowsWritten.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    /** The report as JSON (the file written beside a run, and legacy.import_runs.report). */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the import report as JSON", e);
+        }
+    }
+}

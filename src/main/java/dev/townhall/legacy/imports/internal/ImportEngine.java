@@ -1,0 +1,603 @@
+package dev.townhall.legacy.imports.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
+import dev.townhall.db.Endpoint;
+import dev.townhall.legacy.imports.ImportReport;
+import dev.townhall.legacy.imports.internal.Mapping.ColumnMap;
+import dev.townhall.legacy.imports.internal.Mapping.TableMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * One import run, start to finish: check the mapping against every catalog (nothing is written before that
+ * passes), take the town's import lock, resume an interrupted run with the same options, stream each source
+ * table in dependency order through the {@link RowProcessor} in batches committed with their checkpoint, and
+ * finish with the reconciliation. A batch the database refuses is rolled back and replayed row by row, so one bad
+ * row is quarantined (rejected_by_target) instead of failing the run. A dry run does all of it in one
+ * transaction that is rolled back at the end.
+ */
+public final class ImportEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(ImportEngine.class);
+    private static final int DEFAULT_BATCH_ROWS = 5_000;
+    private static final long BATCH_BYTES = 48L << 20;
+
+    /** How the run is asked to behave. {@code only}: table names as given on the command line. */
+    public record Options(String mode, boolean dryRun, List<String> only, Integer latest, Instant since,
+                          int batchRows) {
+        public Options {
+            only = only == null ? List.of() : List.copyOf(only);
+            batchRows = batchRows <= 0 ? DEFAULT_BATCH_ROWS : batchRows;
+        }
+
+        String json() {
+            ObjectNode o = Json.object();
+            if (!only.isEmpty()) {
+                var a = o.putArray("only");
+                only.forEach(a::add);
+            }
+            if (latest != null) {
+                o.put("latest", latest);
+            }
+            if (since != null) {
+                o.put("since", since.toString());
+            }
+            return Json.of(o).text();
+        }
+    }
+
+    /** Told after every batch, and when a table is done. */
+    public interface Progress {
+        void update(String table, long done, long total, long imported, long merged, long quarantined,
+                    Duration elapsed, boolean finished);
+    }
+
+    private final Mapping mapping;
+    private final Map<String, Endpoint> sources;
+    private final Endpoint target;
+    private final Options options;
+    private final Progress progress;
+
+    private Prepared prepared;
+    private RunState state;
+    private UserDirectory users;
+    private UUID runId;
+    private Instant runStart;
+    private Connection data;
+    private Ledger ledger;
+    private final Map<String, Map<String, Long>> thisRun = new LinkedHashMap<>();
+    private final Map<String, Long> rowsWritten = new TreeMap<>();
+    private long writeNanos;
+    private long totalRead;
+    private long totalImported;
+    private long totalMerged;
+    private long totalQuarantined;
+
+    public ImportEngine(Mapping mapping, Map<String, Endpoint> sources, Endpoint target, Options options,
+                        Progress progress) {
+        this.mapping = mapping;
+        this.sources = sources;
+        this.target = target;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /** The run's result; visibility is added by the caller (it needs the application role). */
+    public ImportReport run() {
+        List<TableMap> order = order(mapping);
+        Set<String> selected = select(order);
+        for (String name : mapping.sources().keySet()) {
+            if (!sources.containsKey(name)) {
+                throw new TownHallException(ErrorCode.CONFIG, "mapping file " + mapping.origin() + " reads source '"
+                        + name + "', but no URL was given for it (--source " + name + "=URL)");
+            }
+        }
+        Map<String, Connection> sourceConnections = new LinkedHashMap<>();
+        try {
+            for (String name : mapping.sources().keySet()) {
+                sourceConnections.put(name, openSource(name, sources.get(name)));
+            }
+            data = target.connect();
+            try {
+                prepared = Prepared.prepare(mapping, sourceConnections, data, order);
+            } catch (SQLException e) {
+                throw failure("checking the mapping against the databases", e);
+            }
+            Connection ledgerConnection = target.connect();
+            try {
+                ledger = Ledger.lock(ledgerConnection, prepared.townId);
+            } catch (RuntimeException | SQLException e) {
+                closeQuietly(ledgerConnection); // the ledger never took it over
+                throw e;
+            }
+            return runLocked(order, selected, sourceConnections);
+        } catch (SQLException e) {
+            throw failure("importing", e);
+        } finally {
+            closeQuietly(data);
+            if (ledger != null) {
+                closeQuietly(ledger.connection());
+            }
+            sourceConnections.values().forEach(ImportEngine::closeQuietly);
+        }
+    }
+
+    private ImportReport runLocked(List<TableMap> order, Set<String> selected, Map<String, Connection> sourceConns)
+            throws SQLException {
+        Optional<Ledger.Interrupted> interrupted = ledger.recoverInterrupted(options.mode(), options.json());
+        if (options.dryRun() || options.mode().equals("retry_quarantine")) {
+            interrupted = Optional.empty(); // nothing of a dry run is kept; a retry is cheap to start over
+        }
+        runStart = Instant.now();
+        runId = ledger.start(prepared.orgId, new ArrayList<>(mapping.sources().keySet()), options.mode(),
+                options.dryRun(), options.json(), interrupted.map(Ledger.Interrupted::runId).orElse(null));
+        if (interrupted.isPresent()) {
+            ledger.inheritCheckpoints(runId, interrupted.get().runId());
+            LOG.info("resuming interrupted import run {} as run {}", interrupted.get().runId(), runId);
+        }
+        String error = null;
+        ImportReport report = null;
+        try {
+            data.setAutoCommit(false);
+            try (Statement s = data.createStatement()) {
+                s.execute("SET TIME ZONE 'UTC'");
+                // row auditing is for application writes; the import records itself in legacy.import_runs
+                s.execute("SELECT set_config('townhall.bulk', 'on', false)");
+            }
+            users = UserDirectory.prepare(data, prepared.orgId, mapping.users());
+            endTransaction();
+            state = RunState.load(data, prepared);
+            Map<String, Ledger.Checkpoint> checkpoints = interrupted.map(Ledger.Interrupted::checkpoints).orElse(Map.of());
+            for (TableMap t : order) {
+                if (!selected.contains(t.qualified())) {
+                    continue;
+                }
+                Prepared.Table table = prepared.tables.get(t.qualified());
+                if (options.mode().equals("retry_quarantine")) {
+                    retryTable(table);
+                } else {
+                    importTable(table, sourceConns.get(t.source()), checkpoints.get(t.qualified()));
+                }
+            }
+            RunState finalState = RunState.load(data, prepared);
+            Reconciler reconciler = new Reconciler(prepared, data, sourceConns);
+            List<ImportReport.SourceTable> tables = reconciler.tables(thisRun);
+            report = new ImportReport(runId, options.mode(), options.dryRun(),
+                    interrupted.map(Ledger.Interrupted::runId).orElse(null), runStart,
+                    Duration.between(runStart, Instant.now()), tables, reconciler.plan(tables),
+                    reconciler.relationships(finalState), List.of(), reconciler.users(), rowsWritten, totalRead);
+            if (options.dryRun()) {
+                data.rollback();
+            } else {
+                data.commit();
+            }
+            Reconciler.store(ledger.connection(), runId, tables);
+            return report;
+        } catch (RuntimeException | SQLException e) {
+            error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0];
+            try {
+                data.rollback();
+            } catch (SQLException ignored) {
+                // the connection is gone; the run row says what happened
+            }
+            throw e;
+        } finally {
+            try {
+                ledger.finish(runId, error == null, report == null ? null : report.toJson(), error);
+            } catch (SQLException e) {
+                LOG.warn("could not record the end of import run {}: {}", runId, e.getMessage());
+            }
+        }
+    }
+
+    /** Lets the caller finish the stored report (visibility is measured after the commit). */
+    public void storeReport(ImportReport report) {
+        try (Connection c = target.connect(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE legacy.import_runs SET report = CAST(? AS jsonb) WHERE id = ?")) {
+            ps.setString(1, report.toJson());
+            ps.setObject(2, report.runId());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("storing the import report", e);
+        }
+    }
+
+    // ---- tables --------------------------------------------------------------------------------------------------
+
+    private void importTable(Prepared.Table table, Connection source, Ledger.Checkpoint checkpoint) throws SQLException {
+        SourceReader.Selection selection = new SourceReader.Selection(null, 0, options.since(),
+                isLatestTarget(table) ? options.latest() : null);
+        long done = 0;
+        if (checkpoint != null) {
+            if (checkpoint.complete()) {
+                LOG.debug("{}: complete in the interrupted run, skipped", table.qualified());
+                progress.update(table.qualified(), checkpoint.rowsDone(), checkpoint.rowsDone(), 0, 0, 0,
+                        Duration.ZERO, true);
+                return;
+            }
+            if (checkpoint.key() != null) {
+                selection = selection.after(checkpoint.key(), checkpoint.ordinal());
+                done = checkpoint.rowsDone();
+            }
+        }
+        long total = SourceReader.count(source, table, selection);
+        long started = System.nanoTime();
+        Counter counter = new Counter(table, total, done, started);
+        RowProcessor processor = new RowProcessor(prepared, table, state, users, runId, runStart);
+        Batch batch = new Batch(table);
+        try (SourceReader reader = SourceReader.open(source, table, selection)) {
+            for (SourceRow row = reader.next(); row != null; row = reader.next()) {
+                processor.process(row, batch, null);
+                batch.lastKey = row.rawKey();
+                batch.lastOrdinal = row.ordinal();
+                if (batch.rows.size() >= options.batchRows() || batch.bytes >= BATCH_BYTES) {
+                    processor = flush(batch, false, counter, processor);
+                    batch = new Batch(table);
+                }
+            }
+        }
+        flush(batch, true, counter, processor);
+        progress.update(table.qualified(), counter.done, Math.max(counter.total, counter.done), counter.imported,
+                counter.merged, counter.quarantined, Duration.ofNanos(System.nanoTime() - started), true);
+    }
+
+    /** An open quarantine entry to retry: {@code row} is the reviewer's fixed row where set, else the original. */
+    private record OpenEntry(UUID id, String sourceId, String row, String hash, String reasonCode) {
+    }
+
+    /** Re-runs the open quarantine of one table: the reviewer's fixed_row where set, else the original row. */
+    private void retryTable(Prepared.Table table) throws SQLException {
+        List<OpenEntry> entries = new ArrayList<>();
+        try (PreparedStatement ps = data.prepareStatement("""
+                SELECT id, source_id, coalesce(fixed_row, original_row), source_row_hash, reason_code
+                FROM legacy.quarantine
+                WHERE source_db = ? AND source_table = ? AND status IN ('open', 'fixed')
+                ORDER BY source_id""")) {
+            ps.setString(1, table.map.source());
+            ps.setString(2, table.map.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(new OpenEntry(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+        long started = System.nanoTime();
+        Counter counter = new Counter(table, entries.size(), 0, started);
+        RowProcessor processor = new RowProcessor(prepared, table, state, users, runId, runStart);
+        Batch batch = new Batch(table);
+        for (OpenEntry e : entries) {
+            String sid = e.sourceId();
+            JsonNode json;
+            try {
+                json = Json.MAPPER.readTree(e.row());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                throw new IllegalStateException("quarantine entry " + e.id() + " holds invalid JSON", ex);
+            }
+            String[] values = SourceRow.valuesFromJson(json, table.source);
+            String rawKey = table.map.keyUnique() ? sid : sid.substring(0, sid.lastIndexOf('#'));
+            long ordinal = table.map.keyUnique() ? 1 : Long.parseLong(sid.substring(sid.lastIndexOf('#') + 1));
+            SourceRow row = new SourceRow(rawKey, ordinal, table.map.keyUnique(), values, null);
+            processor.process(row, batch, new RunState.Quarantined(e.id(), e.hash(), e.reasonCode()));
+            if (batch.rows.size() >= options.batchRows()) {
+                processor = flush(batch, false, counter, processor);
+                batch = new Batch(table);
+            }
+        }
+        flush(batch, false, counter, processor);
+        progress.update(table.qualified(), counter.done, counter.total, counter.imported, counter.merged,
+                counter.quarantined, Duration.ofNanos(System.nanoTime() - started), true);
+    }
+
+    private boolean isLatestTarget(Prepared.Table table) {
+        return options.latest() != null && matchesOnly(table.map);
+    }
+
+    private boolean matchesOnly(TableMap t) {
+        return options.only().stream().anyMatch(o -> o.equals(t.qualified()) || o.equals(t.table()));
+    }
+
+    /** Running totals of one table, for the progress line. */
+    private static final class Counter {
+        final long total;
+        final long started;
+        long done;
+        long imported;
+        long merged;
+        long quarantined;
+
+        Counter(Prepared.Table table, long total, long done, long started) {
+            this.total = total + done;
+            this.done = done;
+            this.started = started;
+        }
+    }
+
+    // ---- writing -------------------------------------------------------------------------------------------------
+
+    /**
+     * Writes a batch with its checkpoint. If the database refuses it (a constraint the mapping did not foresee),
+     * the batch is rolled back, the state reloaded, and its rows replayed one at a time: the rows the database
+     * takes are kept, the one it refuses is quarantined with the database's reason.
+     */
+    private RowProcessor flush(Batch b, boolean complete, Counter counter, RowProcessor processor) throws SQLException {
+        Savepoint savepoint = options.dryRun() ? data.setSavepoint() : null;
+        try {
+            long t0 = System.nanoTime();
+            BatchWriter.write(data, b, runId, complete, counter.done + b.read);
+            endBatch(savepoint);
+            writeNanos += System.nanoTime() - t0;
+            LOG.debug("{}: batch of {} rows written; {} ms writing so far", b.table.qualified(), b.read,
+                    writeNanos / 1_000_000);
+            settle(b, counter);
+            return processor;
+        } catch (SQLException e) {
+            if (!isDataError(e)) {
+                throw e;
+            }
+            LOG.debug("{}: batch refused ({}); replaying it row by row", b.table.qualified(), e.getMessage());
+            undo(savepoint);
+            return replay(b, complete, counter);
+        }
+    }
+
+    private RowProcessor replay(Batch failed, boolean complete, Counter counter) throws SQLException {
+        Prepared.Table table = failed.table;
+        state = RunState.load(data, prepared);
+        RowProcessor processor = new RowProcessor(prepared, table, state, users, runId, runStart);
+        List<SourceRow> rows = failed.rows;
+        for (int i = 0; i < rows.size(); i++) {
+            SourceRow row = rows.get(i);
+            boolean last = i == rows.size() - 1;
+            Batch one = new Batch(table);
+            processor.process(row, one, retryEntry(table, row));
+            one.lastKey = failed.lastKey == null ? null : row.rawKey();
+            one.lastOrdinal = row.ordinal();
+            Savepoint savepoint = options.dryRun() ? data.setSavepoint() : null;
+            try {
+                BatchWriter.write(data, one, runId, complete && last, counter.done + one.read);
+                endBatch(savepoint);
+                settle(one, counter);
+            } catch (SQLException e) {
+                if (!isDataError(e)) {
+                    throw e;
+                }
+                undo(savepoint);
+                state = RunState.load(data, prepared);
+                processor = new RowProcessor(prepared, table, state, users, runId, runStart);
+                Batch rejected = new Batch(table);
+                processor.reject(row, "rejected_by_target", "the TownHall database refused the row: "
+                        + firstLine(e) + " [SQLState " + e.getSQLState() + "]", rejected);
+                rejected.lastKey = one.lastKey;
+                rejected.lastOrdinal = one.lastOrdinal;
+                BatchWriter.write(data, rejected, runId, complete && last, counter.done + rejected.read);
+                endBatch(null);
+                settle(rejected, counter);
+            }
+        }
+        return processor;
+    }
+
+    private RunState.Quarantined retryEntry(Prepared.Table table, SourceRow row) {
+        return options.mode().equals("retry_quarantine") ? state.table(table.qualified()).quarantined(row.sourceId())
+                : null;
+    }
+
+    private void settle(Batch b, Counter counter) throws SQLException {
+        for (RunState.MergeTarget m : b.pendingTargets) {
+            m.pendingRow = null;
+        }
+        counter.done += b.read;
+        counter.imported += b.imported;
+        counter.merged += b.merged;
+        counter.quarantined += b.quarantined;
+        totalRead += b.read;
+        totalImported += b.imported;
+        totalMerged += b.merged;
+        totalQuarantined += b.quarantined;
+        Map<String, Long> t = thisRun.computeIfAbsent(b.table.qualified(), k -> new TreeMap<>());
+        t.merge("read", b.read, Long::sum);
+        t.merge("imported", b.imported, Long::sum);
+        t.merge("merged", b.merged, Long::sum);
+        t.merge("quarantined", b.quarantined, Long::sum);
+        t.merge("unchanged", b.unchanged, Long::sum);
+        t.merge("updated", b.updated, Long::sum);
+        b.rowsWritten.forEach((table, n) -> rowsWritten.merge(table, n, Long::sum));
+        progress.update(b.table.qualified(), counter.done, Math.max(counter.total, counter.done), counter.imported,
+                counter.merged, counter.quarantined, Duration.ofNanos(System.nanoTime() - counter.started), false);
+        ledger.heartbeat(runId, totalRead, totalImported, totalMerged, totalQuarantined);
+    }
+
+    private void endBatch(Savepoint savepoint) throws SQLException {
+        if (options.dryRun()) {
+            if (savepoint != null) {
+                data.releaseSavepoint(savepoint);
+            }
+        } else {
+            data.commit();
+        }
+    }
+
+    private void undo(Savepoint savepoint) throws SQLException {
+        if (options.dryRun()) {
+            data.rollback(savepoint);
+        } else {
+            data.rollback();
+        }
+    }
+
+    private void endTransaction() throws SQLException {
+        if (!options.dryRun()) {
+            data.commit();
+        }
+    }
+
+    /** Data exceptions (22) and integrity violations (23): a row's fault, not the run's. */
+    private static boolean isDataError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
+    // ---- order and selection -------------------------------------------------------------------------------------
+
+    /**
+     * Tables in the order they must be imported: a table after every table it references (by key) and after every
+     * table filling the target a lookup searches; otherwise in file order. A cycle is a mapping error.
+     */
+    public static List<TableMap> order(Mapping mapping) {
+        List<TableMap> tables = mapping.tables();
+        Map<String, Set<String>> deps = new LinkedHashMap<>();
+        for (TableMap t : tables) {
+            Set<String> d = new LinkedHashSet<>();
+            for (ColumnMap c : t.allColumns()) {
+                if (c.ref() == null) {
+                    continue;
+                }
+                if (c.ref().byKey()) {
+                    d.add(c.ref().table());
+                } else {
+                    String lookupTarget = Lookups.targetTable(c.ref().lookup());
+                    tables.stream().filter(o -> o.target().equals(lookupTarget) && o != t)
+                            .forEach(o -> d.add(o.qualified()));
+                }
+            }
+            d.remove(t.qualified());
+            deps.put(t.qualified(), d);
+        }
+        List<TableMap> ordered = new ArrayList<>();
+        Set<String> done = new LinkedHashSet<>();
+        while (ordered.size() < tables.size()) {
+            TableMap next = tables.stream().filter(t -> !done.contains(t.qualified())
+                    && done.containsAll(deps.get(t.qualified()))).findFirst().orElse(null);
+            if (next == null) {
+                List<String> stuck = tables.stream().map(TableMap::qualified).filter(q -> !done.contains(q)).toList();
+                throw new TownHallException(ErrorCode.CONFIG, "mapping file " + mapping.origin()
+                        + ": the references between " + stuck + " form a cycle; no import order exists");
+            }
+            ordered.add(next);
+            done.add(next.qualified());
+        }
+        return ordered;
+    }
+
+    /** The tables this run reads: all, or those named by --only and every table they depend on. */
+    private Set<String> select(List<TableMap> order) {
+        Set<String> all = new LinkedHashSet<>();
+        order.forEach(t -> all.add(t.qualified()));
+        if (options.only().isEmpty()) {
+            if (options.latest() != null) {
+                throw new TownHallException(ErrorCode.INVALID_INPUT, "--latest needs --only TABLE: it limits that table");
+            }
+            return all;
+        }
+        Map<String, TableMap> byName = new HashMap<>();
+        order.forEach(t -> byName.put(t.qualified(), t));
+        Set<String> wanted = new LinkedHashSet<>();
+        for (String o : options.only()) {
+            List<TableMap> matches = order.stream().filter(t -> t.qualified().equals(o) || t.table().equals(o)).toList();
+            if (matches.isEmpty()) {
+                throw new TownHallException(ErrorCode.INVALID_INPUT, "--only " + o + ": no such table in the mapping"
+                        + " (tables: " + String.join(", ", all) + ")");
+            }
+            if (matches.size() > 1) {
+                throw new TownHallException(ErrorCode.INVALID_INPUT, "--only " + o + " is ambiguous ("
+                        + matches.stream().map(TableMap::qualified).toList() + "); name it as SOURCE.TABLE");
+            }
+            wanted.add(matches.get(0).qualified());
+        }
+        // parents first: a staged import of activities needs the contacts, companies and deals they point at
+        Map<String, Set<String>> deps = new HashMap<>();
+        List<TableMap> tables = order;
+        for (TableMap t : tables) {
+            Set<String> d = new LinkedHashSet<>();
+            for (ColumnMap c : t.allColumns()) {
+                if (c.ref() != null && c.ref().byKey()) {
+                    d.add(c.ref().table());
+                } else if (c.ref() != null) {
+                    String lookupTarget = Lookups.targetTable(c.ref().lookup());
+                    tables.stream().filter(o -> o.target().equals(lookupTarget) && o != t)
+                            .forEach(o -> d.add(o.qualified()));
+                }
+            }
+            deps.put(t.qualified(), d);
+        }
+        List<String> queue = new ArrayList<>(wanted);
+        while (!queue.isEmpty()) {
+            String q = queue.remove(0);
+            for (String d : deps.getOrDefault(q, Set.of())) {
+                if (wanted.add(d)) {
+                    queue.add(d);
+                }
+            }
+        }
+        Set<String> selected = new LinkedHashSet<>();
+        all.stream().filter(wanted::contains).forEach(selected::add);
+        return selected;
+    }
+
+    // ---- connections ---------------------------------------------------------------------------------------------
+
+    private static Connection openSource(String name, Endpoint endpoint) {
+        Connection c = null;
+        try {
+            c = endpoint.connect();
+            // one snapshot of each source for the whole run: parents and children, and the reconciliation, agree
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            return c;
+        } catch (TownHallException e) {
+            throw new TownHallException(e.code(), "source " + name + ": " + e.getMessage(), e);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new TownHallException(ErrorCode.DB_UNREACHABLE, "source " + name + ": " + firstLine(e), e);
+        }
+    }
+
+    private static TownHallException failure(String doing, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("08")) {
+            return new TownHallException(ErrorCode.DB_UNREACHABLE, "lost a database connection while " + doing + " ("
+                    + firstLine(e) + "); run the import again: it resumes where it stopped", e);
+        }
+        return new TownHallException(ErrorCode.INTERNAL, doing + " failed: " + firstLine(e)
+                + (state.isEmpty() ? "" : " [SQLState " + state + "]"), e);
+    }
+
+    private static String firstLine(SQLException e) {
+        String m = e.getMessage() == null ? "no detail" : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing is best effort; the server drops the session anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.townhall.legacy.imports.internal;
+
+import dev.townhall.legacy.imports.internal.LegacyRows.ValueIssue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What the {@link ValueMapper} made of one source row, before the merge rule or a create decides where it goes:
+ * the main target row, the group row it belongs to, the exploded child rows, the notes about values it goes
+ * without, and the required columns it has no value for.
+ */
+final class MappedRow {
+    /** A note about a value the row is kept without. */
+    record Note(String table, String column, String sourceColumn, String raw, String code, String reason) {
+        ValueIssue issue(UUID runId, String sourceDb, String sourceTable, String sourceId, UUID targetId) {
+            return new ValueIssue(runId, sourceDb, sourceTable, sourceId, table, targetId, column, sourceColumn, raw,
+                    code, reason);
+        }
+    }
+
+    final TargetRow main;
+    TargetRow group;
+    String groupKey;
+    final List<TargetRow> children = new ArrayList<>();
+    final List<Note> notes = new ArrayList<>();
+    /** Notes about the group row: kept only when this row creates the group. */
+    final List<Note> groupNotes = new ArrayList<>();
+    final List<String> missingRequired = new ArrayList<>();
+
+    MappedRow(Prepared.Shape main) {
+        this.main = new TargetRow(main);
+    }
+}

@@ -1,0 +1,338 @@
+package dev.townhall.legacy.imports.internal;
+
+import dev.townhall.legacy.imports.internal.LegacyRows.IdMapRow;
+import dev.townhall.legacy.imports.internal.Mapping.ColumnMap;
+import dev.townhall.legacy.imports.internal.Mapping.Policy;
+import dev.townhall.legacy.imports.internal.MappedRow.Note;
+import dev.townhall.legacy.imports.internal.RunState.TableKnowledge;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Maps one source row value by value into a {@link MappedRow}, as the mapping says: constants, normalisers, maps,
+ * allowed values, references (by key, or a {@link Lookups lookup}), fallbacks for NOT NULL columns. A refused value
+ * or a dangling reference either drops the value with a note or quarantines the row ({@link RowQuarantine}), as
+ * the column's {@code on_invalid}/{@code on_missing} says. It decides nothing about merging.
+ */
+final class ValueMapper {
+    private final Prepared prepared;
+    private final Prepared.Table table;
+    private final RunState state;
+    private final UserDirectory users;
+    private final Lookups lookups;
+    private final UUID runId;
+    private final Instant runStart;
+    private final Instant plausibleFrom;
+    private final Instant plausibleTo;
+
+    ValueMapper(Prepared prepared, Prepared.Table table, RunState state, UserDirectory users, UUID runId,
+                Instant runStart) {
+        this.prepared = prepared;
+        this.table = table;
+        this.state = state;
+        this.users = users;
+        this.lookups = new Lookups(state, prepared.mapping::isPlaceholder);
+        this.runId = runId;
+        this.runStart = runStart;
+        this.plausibleFrom = prepared.mapping.plausibleFrom().atStartOfDay(ZoneOffset.UTC).toInstant();
+        this.plausibleTo = prepared.mapping.plausibleTo().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    /** Maps {@code row}; user text ids it resolves for the first time are recorded in {@code b}'s id map. */
+    MappedRow map(SourceRow row, Batch b) throws RowQuarantine {
+        MappedRow c = new MappedRow(table.main);
+        for (Prepared.Column col : table.columns) {
+            c.main.set(col, value(col, row, null, c, table.main.table, b));
+        }
+        onlyIfNull(table.columns, c.main);
+        if (table.group != null) {
+            String key = row.value(table.groupByIndex);
+            if (key == null || key.isBlank()) {
+                throw new RowQuarantine("missing_required", table.map.group().by() + " is empty, so the row belongs"
+                        + " to no " + table.group.table + " row");
+            }
+            c.groupKey = key.strip();
+            c.group = new TargetRow(table.group);
+            int before = c.notes.size();
+            for (Prepared.Column col : table.groupColumns) {
+                Object v = value(col, row, null, c, table.group.table, b);
+                if (v == null && col.required) {
+                    throw new RowQuarantine("missing_required", "no value for required " + table.group.table + "."
+                            + col.target.name());
+                }
+                c.group.set(col, v == null ? fallback(col) : v);
+            }
+            List<Note> groupNotes = c.notes.subList(before, c.notes.size());
+            c.groupNotes.addAll(groupNotes);
+            groupNotes.clear();
+        }
+        if (table.explode != null) {
+            String list = row.value(table.explodeFromIndex);
+            if (list != null) {
+                Set<String> items = new LinkedHashSet<>();
+                for (String item : table.map.explode().split().split(list)) {
+                    String t = TextRepair.repair(item).strip();
+                    if (!t.isEmpty()) {
+                        items.add(t);
+                    }
+                }
+                for (String item : items) {
+                    TargetRow child = new TargetRow(table.explode);
+                    for (Prepared.Column col : table.explodeColumns) {
+                        child.set(col, value(col, row, item, c, table.explode.table, b));
+                    }
+                    onlyIfNull(table.explodeColumns, child);
+                    c.children.add(child);
+                }
+            }
+        }
+        for (Prepared.Column col : table.columns) {
+            if (c.main.get(col) == null) {
+                Object fallback = fallback(col);
+                if (fallback != null) {
+                    c.main.set(col, fallback);
+                } else if (col.required) {
+                    c.missingRequired.add(col.target.name());
+                }
+            }
+        }
+        return c;
+    }
+
+    private Object fallback(Prepared.Column col) {
+        return col.nullFallback == Prepared.RUN_START ? runStart : col.nullFallback;
+    }
+
+    private static void onlyIfNull(List<Prepared.Column> columns, TargetRow values) {
+        for (Prepared.Column col : columns) {
+            String other = col.map.onlyIfNull();
+            if (other != null) {
+                for (Prepared.Column o : columns) {
+                    if (o.target.name().equals(other) && values.get(o) != null) {
+                        values.set(col, null);
+                    }
+                }
+            }
+        }
+    }
+
+    /** One column's value for this row ({@code item}: the exploded item, for explode columns). */
+    private Object value(Prepared.Column col, SourceRow row, String item, MappedRow c, String targetTable, Batch b)
+            throws RowQuarantine {
+        ColumnMap m = col.map;
+        if (col.constant != null) {
+            return col.constant;
+        }
+        String raw = item != null ? item : col.sourceIndexes.length == 0 ? null : row.value(col.sourceIndexes[0]);
+        String sourceColumn = item != null ? table.map.explode().from() : String.join(",", m.from());
+        if (m.ref() != null) {
+            return reference(col, raw, c, targetTable, sourceColumn);
+        }
+        Context ctx = new Context(col, c, targetTable, sourceColumn, raw, b);
+        try {
+            Object v;
+            if (!col.normalisers.isEmpty() && col.normalisers.get(0).inputs() > 1) {
+                List<String> inputs = new ArrayList<>();
+                for (int index : col.sourceIndexes) {
+                    inputs.add(row.value(index));
+                }
+                v = col.normalisers.get(0).apply(inputs, ctx);
+            } else {
+                if (raw == null) {
+                    return null;
+                }
+                v = raw;
+                if (col.normalisers.isEmpty()) {
+                    String t = TextRepair.repair(raw).strip();
+                    v = t.isEmpty() || prepared.mapping.isPlaceholder(t) ? null : t;
+                }
+                for (Normalisers.Def def : col.normalisers) {
+                    if (v == null) {
+                        break;
+                    }
+                    v = v instanceof List<?> list ? eachElement(def, list, ctx) : def.apply(v, ctx);
+                }
+                if (v != null && m.map() != null) {
+                    v = v instanceof List<?> list ? eachMapped(list, ctx) : ctx.mapped(v.toString());
+                }
+            }
+            if (v != null && col.allowed != null && !col.allowed.contains(v.toString())) {
+                throw new InvalidValue("unknown_value", "'" + v + "' is not one of " + m.inTable());
+            }
+            if (v instanceof List<?> list && !col.target.isArray()) {
+                if (list.isEmpty()) {
+                    return null;
+                }
+                for (int i = 1; i < list.size(); i++) {
+                    ctx.note("extra_value", String.valueOf(list.get(i)), targetTable + "." + col.target.name()
+                            + " holds one value; this one was not kept");
+                }
+                v = list.get(0);
+            }
+            return v;
+        } catch (InvalidValue e) {
+            return refused(m.onInvalid(), e.reasonCode(), e.reason(), col, c, targetTable, sourceColumn, raw);
+        }
+    }
+
+    private Object eachElement(Normalisers.Def def, List<?> list, Context ctx) {
+        List<Object> out = new ArrayList<>();
+        for (Object element : list) {
+            try {
+                Object v = def.apply(element, ctx);
+                if (v != null) {
+                    out.add(v);
+                }
+            } catch (InvalidValue e) {
+                ctx.note(e.reasonCode(), String.valueOf(element), e.reason());
+            }
+        }
+        return out;
+    }
+
+    private Object eachMapped(List<?> list, Context ctx) throws InvalidValue {
+        List<Object> out = new ArrayList<>();
+        for (Object element : list) {
+            Object v = ctx.mapped(element.toString());
+            if (v instanceof List<?> l) {
+                out.addAll(l);
+            } else if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private Object refused(Policy policy, String code, String reason, Prepared.Column col, MappedRow c,
+                           String targetTable, String sourceColumn, String raw) throws RowQuarantine {
+        return switch (policy) {
+            case QUARANTINE -> throw new RowQuarantine(code, sourceColumn + ": " + reason);
+            case NULL -> {
+                c.notes.add(new Note(targetTable, col.target.name(), sourceColumn, raw, code, reason));
+                yield null;
+            }
+            case IGNORE -> null;
+        };
+    }
+
+    private Object reference(Prepared.Column col, String raw, MappedRow c, String targetTable, String sourceColumn)
+            throws RowQuarantine {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String key = raw.strip();
+        Mapping.Ref ref = col.map.ref();
+        Lookups.Found missing;
+        if (ref.byKey()) {
+            TableKnowledge parent = state.table(ref.table());
+            UUID target = parent.target(key);
+            if (target != null) {
+                return target;
+            }
+            missing = parent.isQuarantined(key)
+                    ? new Lookups.Found(null, "parent_quarantined", ref.table() + " row " + key + " is quarantined")
+                    : new Lookups.Found(null, "orphan_reference", ref.table() + " has no row " + key);
+        } else {
+            missing = lookups.find(ref.lookup(), key);
+            if (missing.id() != null) {
+                return missing.id();
+            }
+        }
+        if (missing.code().equals("parent_quarantined")) {
+            // the child waits with its parent: retrying the quarantine after a fix brings both back
+            throw new RowQuarantine(missing.code(), sourceColumn + ": " + missing.reason());
+        }
+        return refused(col.map.onMissing(), missing.code(), missing.reason(), col, c, targetTable, sourceColumn, raw);
+    }
+
+    /** The {@link Normalisers.ValueContext} of one column of one row. */
+    private final class Context implements Normalisers.ValueContext {
+        private final Prepared.Column col;
+        private final MappedRow candidate;
+        private final String targetTable;
+        private final String sourceColumn;
+        private final String raw;
+        private final Batch batch;
+
+        Context(Prepared.Column col, MappedRow candidate, String targetTable, String sourceColumn, String raw,
+                Batch batch) {
+            this.col = col;
+            this.candidate = candidate;
+            this.targetTable = targetTable;
+            this.sourceColumn = sourceColumn;
+            this.raw = raw;
+            this.batch = batch;
+        }
+
+        @Override
+        public ZoneId zone() {
+            Object zone = arg("zone");
+            return zone == null ? table.map.zone() : ZoneId.of(zone.toString());
+        }
+
+        @Override
+        public Instant plausibleFrom() {
+            return plausibleFrom;
+        }
+
+        @Override
+        public Instant plausibleTo() {
+            return plausibleTo;
+        }
+
+        @Override
+        public boolean isPlaceholder(String text) {
+            return prepared.mapping.isPlaceholder(text);
+        }
+
+        @Override
+        public UUID user(String textId) throws InvalidValue {
+            UserDirectory.Resolution r = users.resolve(textId);
+            if (r == null) {
+                throw new InvalidValue("unknown_user", "text id '" + textId.strip() + "' matches no user");
+            }
+            String normalised = UserDirectory.normalise(textId);
+            if (state.userMappings.add(table.map.source() + "\u0000" + normalised)) {
+                batch.idMap.add(new IdMapRow(table.map.source(), "user_text_id", normalised, "core.users",
+                        r.userId(), "mapped", runId, null));
+            }
+            return r.userId();
+        }
+
+        @Override
+        public void note(String reasonCode, String rawValue, String message) {
+            candidate.notes.add(new Note(targetTable, col.target.name(), sourceColumn, rawValue, reasonCode, message));
+        }
+
+        @Override
+        public Object arg(String name) {
+            return col.map.args().get(name);
+        }
+
+        @Override
+        public Object mapped(String value) throws InvalidValue {
+            ColumnMap m = col.map;
+            Object v = m.map().get(MappingLoader.fold(value));
+            if (v != null) {
+                return v;
+            }
+            return switch (m.unmapped()) {
+                case INVALID -> throw new InvalidValue("unmapped_value", "'" + value + "' has no entry in the map for "
+                        + targetTable + "." + col.target.name());
+                case KEEP -> value;
+                case NULL -> null;
+                case VALUE -> {
+                    note("unmapped_value", raw, "'" + value + "' has no entry in the map; kept as " + m.unmappedValue());
+                    yield m.unmappedValue();
+                }
+            };
+        }
+    }
+}
