@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Realistic CRM texts from a seed: short notes, emails, and transcript chunks of about 150–230 words (each still
+ * Realistic CRM texts from a seed: short notes, emails, and transcript chunks of about 150–220 word pieces (each still
  * within the local model's window, so the benchmark measures the model, not the chunker).
  */
 final class CrmTexts {
@@ -66,7 +66,7 @@ final class CrmTexts {
 
     private static String transcript(Random random) {
         StringBuilder chunk = new StringBuilder();
-        while (chunk.length() < 900 + random.nextInt(300)) {
+        while (chunk.length() < 700 + random.nextInt(250)) {
             chunk.append(pick(random, PEOPLE)).append(": ").append(pick(random, SPOKEN)).append(' ')
                     .append(pick(random, TOPICS)).append(". ");
         }

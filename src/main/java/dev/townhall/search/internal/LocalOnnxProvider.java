@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Two things differ from langchain4j's ready-made model classes, on purpose. The tokenizer files they ship
  * truncate at 128 word pieces, silently, so the text after that never reaches the model: we load the tokenizer
- * without truncation, refuse a text longer than the model's window and offer a {@link Chunker} instead. And their
+ * with the model's real window (256), refuse a longer text and offer a {@link Chunker} instead. And their
  * ONNX session uses every core for each text while texts of a batch run on one thread per core, which
  * oversubscribes the CPU: here {@code threads} texts run at once, each with cores / threads ONNX threads.
  */
@@ -77,7 +77,7 @@ public final class LocalOnnxProvider implements EmbeddingProvider {
     /** Loads {@code files}: {@code threads} texts at once, each using {@code onnxThreads} ONNX threads. */
     public static LocalOnnxProvider load(ModelFiles files, int threads, int onnxThreads) {
         byte[] onnx = resource(files.onnxResource());
-        byte[] tokenizerJson = withoutTruncation(resource(files.tokenizerResource()));
+        byte[] tokenizerJson = truncatingAtWindow(resource(files.tokenizerResource()), files.windowTokens());
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(onnxThreads);
             options.setInterOpNumThreads(1); // a BERT graph is a chain: nothing for a second pool to run beside it
@@ -109,12 +109,16 @@ public final class LocalOnnxProvider implements EmbeddingProvider {
         }
     }
 
-    /** The tokenizer definition with its truncation and padding removed (see the class comment). */
-    private static byte[] withoutTruncation(byte[] tokenizerJson) {
+    /**
+     * The tokenizer definition truncating at the model's window instead of 128, without padding (see the class
+     * comment). Texts are refused before they reach that limit; it only keeps the model inside its window.
+     */
+    private static byte[] truncatingAtWindow(byte[] tokenizerJson, int windowTokens) {
         try {
             ObjectMapper json = new ObjectMapper();
             ObjectNode definition = (ObjectNode) json.readTree(tokenizerJson);
-            definition.putNull("truncation");
+            definition.putObject("truncation").put("direction", "Right").put("max_length", windowTokens)
+                    .put("strategy", "LongestFirst").put("stride", 0);
             definition.putNull("padding");
             return json.writeValueAsBytes(definition);
         } catch (IOException | ClassCastException e) {
