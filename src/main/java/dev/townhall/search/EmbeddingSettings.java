@@ -116,6 +116,7 @@ public final class EmbeddingSettings {
 
     /** Settings from {@code values} alone (keyed by {@code townhall.conf} key), for embedders and tests. */
     public static EmbeddingSettings of(Map<String, String> values) {
+        // an absent file and an empty environment: only the given values count, whatever the working directory holds
         return resolve(values, Map.of(), Path.of("/nonexistent", TownHallConfig.CONFIG_FILE));
     }
 
