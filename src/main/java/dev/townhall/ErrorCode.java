@@ -20,6 +20,8 @@ public enum ErrorCode {
     CHECKSUM_MISMATCH(16, 409, true),
     MIGRATION_FAILED(17, 500, true),
     VERIFY_FAILED(18, 500, true),
+    /** The embedding provider was unreachable, kept failing, or answered with something other than valid vectors. */
+    EMBEDDING_FAILED(20, 502, true),
     INTERNAL(70, 500, false);
 
     private final int exitStatus;

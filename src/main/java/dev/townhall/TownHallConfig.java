@@ -54,7 +54,8 @@ public final class TownHallConfig {
         return new TownHallConfig(url, Path.of(home).toAbsolutePath().normalize(), chosenHome != null, app, analytics);
     }
 
-    private static Properties readConfigFile(Path configFile) {
+    /** The settings of {@code configFile} ({@code townhall.conf}); empty when there is no such file. */
+    public static Properties readConfigFile(Path configFile) {
         Properties props = new Properties();
         if (Files.isRegularFile(configFile)) {
             try (Reader in = Files.newBufferedReader(configFile)) {
@@ -66,7 +67,8 @@ public final class TownHallConfig {
         return props;
     }
 
-    private static String firstNonBlank(String... values) {
+    /** The first of {@code values} that is set and not blank, stripped; null when none is. */
+    public static String firstNonBlank(String... values) {
         for (String v : values) {
             if (v != null && !v.isBlank()) {
                 return v.strip();

@@ -1,6 +1,6 @@
 --liquibase formatted sql
 
--- Town-correct nearest-neighbour search, by construction (decision #24). With one HNSW index over every town, the
+-- Town-correct nearest-neighbour search, by construction (decision #23). With one HNSW index over every town, the
 -- town/RLS filter runs after the index hands back its ef_search nearest rows, so a town holding 1 % of the vectors
 -- gets 0 to 3 of 10 results. Here the embeddings are LIST-partitioned by town and, inside each town, by entity type:
 -- every (town, type) has its own HNSW indexes, so a town-scoped, type-scoped query reads exactly its own candidates
@@ -118,7 +118,7 @@ CREATE TABLE memory.embeddings (
 CREATE INDEX embeddings_org_town_idx ON memory.embeddings (org_id, town_id);
 CREATE INDEX embeddings_town_entity_idx ON memory.embeddings (town_id, entity_type, entity_id);
 -- one HNSW index per model in every (town, type) partition, and one over the partition's shared rows only;
--- all-minilm-l6-v2-q is the quantized model TownHall embeds with by default (decision #22)
+-- all-minilm-l6-v2-q is the quantized model TownHall embeds with by default (decision #21)
 CREATE INDEX embeddings_minilm_hnsw_idx ON memory.embeddings
     USING hnsw ((embedding::vector(384)) vector_cosine_ops) WHERE model = 'all-minilm-l6-v2-q';
 CREATE INDEX embeddings_minilm_shared_hnsw_idx ON memory.embeddings
