@@ -6,11 +6,9 @@ import dev.townhall.bench.ImportBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -28,8 +26,8 @@ public final class BenchImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
-    Path json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() {
@@ -53,10 +51,7 @@ public final class BenchImportCommand implements Callable<Integer> {
             tables.row(t.table(), n(t.rows()), s(t.copy()));
         }
         tables.print(out);
-        if (json != null) {
-            figures(r).writeJson(json);
-            out.println("figures written to " + json);
-        }
+        output.write(figures(r));
         return 0;
     }
 

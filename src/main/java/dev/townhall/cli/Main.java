@@ -30,6 +30,7 @@ import java.io.PrintWriter;
                 LegacyCommand.class,
                 ImportCommand.class,
                 ReleaseCommand.class,
+                SearchCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Launcher commands (./townhall only):",

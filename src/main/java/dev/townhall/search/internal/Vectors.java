@@ -3,7 +3,7 @@ package dev.townhall.search.internal;
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 
-/** The one check every vector passes before a provider returns it. */
+/** The one check every vector passes before a provider returns it, and the one way a vector is written for SQL. */
 public final class Vectors {
     private Vectors() {
     }
@@ -25,5 +25,14 @@ public final class Vectors {
             }
         }
         return vector;
+    }
+
+    /** pgvector's text form, {@code [0.1,-0.2,…]}, bound as a parameter and cast to {@code vector} in SQL. */
+    public static String literal(float[] vector) {
+        StringBuilder text = new StringBuilder(vector.length * 12).append('[');
+        for (int i = 0; i < vector.length; i++) {
+            text.append(i == 0 ? "" : ",").append(vector[i]);
+        }
+        return text.append(']').toString();
     }
 }
