@@ -94,6 +94,34 @@ class SearchTest {
     }
 
     @Test
+    void aNewTownGetsItsEmbeddingPartitionsAndLosesThemWithIt() {
+        UUID zeta = towns.create("zeta", "Zeta", false).id();
+        String partitions = """
+                SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = to_regclass(:town_partition)""";
+        String townPartition = "memory.embeddings_" + zeta.toString().replace("-", "");
+        Jdbi owner = Jdbi.create(db.owner()::connect);
+        assertThat(owner.withHandle(h -> h.createQuery(partitions).bind("town_partition", townPartition)
+                .mapTo(Integer.class).one())).as("one partition per searchable type plus 'other'")
+                .isEqualTo(SearchType.values().length + 1);
+        assertThat(owner.withHandle(h -> h.createQuery("""
+                        SELECT has_table_privilege('townhall_app', c.oid, 'SELECT') FROM pg_class c
+                        WHERE c.oid = to_regclass(:p)""").bind("p", townPartition + "_contact").mapTo(Boolean.class).one()))
+                .as("the app role reaches vectors only through the parent's policies").isFalse();
+        owner.useHandle(h -> h.execute("DELETE FROM core.towns WHERE id = ?", zeta));
+        assertThat(owner.withHandle(h -> h.createQuery("SELECT to_regclass(:p) IS NULL").bind("p", townPartition)
+                .mapTo(Boolean.class).one())).isTrue();
+    }
+
+    @Test
+    void theSearchTypesAreTheDatabasesSearchableTypes() {
+        List<String> inDatabase = Jdbi.create(db.owner()::connect).withHandle(h -> h.createQuery(
+                "SELECT unnest(memory.searchable_types())").mapTo(String.class).list());
+        assertThat(inDatabase).containsExactlyInAnyOrderElementsOf(
+                EnumSet.allOf(SearchType.class).stream().map(SearchType::entityType).toList());
+    }
+
+    @Test
     void someoneWhoIsNoMemberOfTheTownIsRefusedNotShownNothing() {
         assertThatThrownBy(() -> keyword("nob@fluenti", "zanzibar"))
                 .isInstanceOf(TownHallException.class)
