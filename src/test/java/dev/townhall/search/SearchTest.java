@@ -101,16 +101,17 @@ class SearchTest {
                 WHERE i.inhparent = to_regclass(:town_partition)""";
         String townPartition = "memory.embeddings_" + zeta.toString().replace("-", "");
         Jdbi owner = Jdbi.create(db.owner()::connect);
-        assertThat(owner.withHandle(h -> h.createQuery(partitions).bind("town_partition", townPartition)
-                .mapTo(Integer.class).one())).as("one partition per searchable type plus 'other'")
-                .isEqualTo(SearchType.values().length + 1);
-        assertThat(owner.withHandle(h -> h.createQuery("""
+        int typePartitions = owner.withHandle(h -> h.createQuery(partitions).bind("town_partition", townPartition)
+                .mapTo(Integer.class).one());
+        assertThat(typePartitions).as("one partition per searchable type plus 'other'").isEqualTo(SearchType.values().length + 1);
+        boolean appReadsPartition = owner.withHandle(h -> h.createQuery("""
                         SELECT has_table_privilege('townhall_app', c.oid, 'SELECT') FROM pg_class c
-                        WHERE c.oid = to_regclass(:p)""").bind("p", townPartition + "_contact").mapTo(Boolean.class).one()))
-                .as("the app role reaches vectors only through the parent's policies").isFalse();
+                        WHERE c.oid = to_regclass(:p)""").bind("p", townPartition + "_contact").mapTo(Boolean.class).one());
+        assertThat(appReadsPartition).as("the app role reaches vectors only through the parent's policies").isFalse();
         owner.useHandle(h -> h.execute("DELETE FROM core.towns WHERE id = ?", zeta));
-        assertThat(owner.withHandle(h -> h.createQuery("SELECT to_regclass(:p) IS NULL").bind("p", townPartition)
-                .mapTo(Boolean.class).one())).isTrue();
+        boolean gone = owner.withHandle(h -> h.createQuery("SELECT to_regclass(:p) IS NULL").bind("p", townPartition)
+                .mapTo(Boolean.class).one());
+        assertThat(gone).as("the town's partitions went with it").isTrue();
     }
 
     @Test
