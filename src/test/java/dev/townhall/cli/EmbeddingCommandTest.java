@@ -5,8 +5,6 @@ import dev.townhall.db.Database;
 import dev.townhall.testing.CliRun;
 import dev.townhall.testing.PostgresExtension;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,31 +17,17 @@ class EmbeddingCommandTest {
             + " + (SELECT count(*) FROM memory.embeddings) + (SELECT count(*) FROM memory.embedding_queue)";
     private final Database db;
     private final Jdbi owner;
-    private String url;
 
     EmbeddingCommandTest(Database db) {
         this.db = db;
         this.owner = Jdbi.create(() -> db.owner().connect());
     }
 
-    @BeforeEach
-    void pointAtTestDatabase() {
-        url = CliRun.databaseUrl(db.owner());
-        System.setProperty("townhall.app.password", db.app().password());
-    }
-
-    @AfterEach
-    void forgetPassword() {
-        System.clearProperty("townhall.app.password");
-    }
-
     private CliRun embed(String... args) {
-        String[] withUrl = new String[args.length + 3];
-        withUrl[0] = "embed";
-        System.arraycopy(args, 0, withUrl, 1, args.length);
-        withUrl[args.length + 1] = "--database-url";
-        withUrl[args.length + 2] = url;
-        return CliRun.of(withUrl);
+        String[] command = new String[args.length + 1];
+        command[0] = "embed";
+        System.arraycopy(args, 0, command, 1, args.length);
+        return CliRun.against(db, command);
     }
 
     private long count(String sql) {
