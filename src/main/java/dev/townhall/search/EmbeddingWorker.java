@@ -114,7 +114,7 @@ public final class EmbeddingWorker {
     /** Handle at most {@code rows} queue rows in one {@link #drain}. */
     public EmbeddingWorker limit(long rows) {
         if (rows < 1) {
-            throw new TownHallException(ErrorCode.INVALID_INPUT, "--limit must be at least 1, got " + rows);
+            throw new TownHallException(ErrorCode.INVALID_INPUT, "the limit must be at least 1 row, got " + rows);
         }
         return new EmbeddingWorker(towns, provider, serviceUser, batchSize, maxAttempts, rows, progress, stopWatching);
     }
