@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -155,21 +154,15 @@ final class ImportCommand implements Callable<Integer> {
             if (!terminal && !p.finished()) {
                 return;
             }
-            int filled = p.total() == 0 ? BAR : (int) Math.min(BAR, BAR * p.done() / Math.max(1, p.total()));
-            String line = String.format(Locale.ROOT, "  %-30s [%s%s] %,8d/%,-8d %,9.0f rows/s  %s",
-                    p.table(), "#".repeat(filled), ".".repeat(BAR - filled), p.done(), p.total(), p.rowsPerSecond(),
+            String line = String.format(Locale.ROOT, "  %-30s %s %,8d/%,-8d %,9.0f rows/s  %s",
+                    p.table(), ProgressText.bar(p.done(), p.total(), BAR), p.done(), p.total(), p.rowsPerSecond(),
                     p.finished() ? String.format(Locale.ROOT, "%,d imported, %,d merged, %,d quarantined",
-                            p.imported(), p.merged(), p.quarantined()) : "ETA " + clock(p.eta()));
+                            p.imported(), p.merged(), p.quarantined()) : "ETA " + ProgressText.clock(p.eta()));
             out.print(terminal ? "\r" + line + "\u001B[K" : line);
             if (p.finished()) {
                 out.println();
             }
             out.flush();
-        }
-
-        private static String clock(Duration d) {
-            long s = d.toSeconds();
-            return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
         }
     }
 

@@ -29,6 +29,7 @@ import java.io.PrintWriter;
                 BenchCommand.class,
                 LegacyCommand.class,
                 ImportCommand.class,
+                EmbedCommand.class,
                 ReleaseCommand.class,
                 SearchCommand.class,
                 CommandLine.HelpCommand.class

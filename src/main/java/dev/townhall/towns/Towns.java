@@ -150,12 +150,9 @@ public final class Towns implements AutoCloseable {
 
     /** Adds a user to the organisation; {@code handle} is the short id used in USER@TOWN. */
     public UUID addUser(String email, String handle, String firstName, String lastName) {
-        if (email == null || !email.matches("[^@\\s]+@[^@\\s]+")) {
-            throw new TownHallException(ErrorCode.INVALID_INPUT, "email must look like name@domain, got '" + email + "'");
-        }
-        if (handle != null && !handle.matches("[a-z0-9][a-z0-9._-]{0,62}")) {
-            throw new TownHallException(ErrorCode.INVALID_INPUT,
-                    "handle must be lower-case letters, digits, '.', '_' or '-', got '" + handle + "'");
+        requireEmail(email);
+        if (handle != null) {
+            requireHandle(handle);
         }
         return owner.inTransaction(h -> {
             Optional<UUID> existing = h.createQuery("""
@@ -172,6 +169,44 @@ public final class Towns implements AutoCloseable {
                     .bind("first", firstName).bind("last", lastName).mapTo(UUID.class).one();
             audit(h, null, "user.add", "core.users", id);
             return id;
+        });
+    }
+
+    /**
+     * A machine identity of the organisation ({@code is_service}, no password) with a {@code service} membership
+     * in every active town, so work it does runs under a town context like any person's. Creates what is missing
+     * (the user on first call; memberships of towns created since) and returns the user's id. Safe to call
+     * concurrently and any number of times. Refuses a handle or email that belongs to a person.
+     */
+    public UUID ensureServiceUser(String handle, String email, String displayName) {
+        requireHandle(handle);
+        requireEmail(email);
+        return owner.inTransaction(h -> {
+            Optional<UUID> inserted = h.createQuery("""
+                            INSERT INTO core.users (org_id, email, handle, first_name, is_service)
+                            VALUES (:org, :email, :handle, :name, true)
+                            ON CONFLICT DO NOTHING
+                            RETURNING id""")
+                    .bind("org", orgId).bind("email", email).bind("handle", handle).bind("name", displayName)
+                    .mapTo(UUID.class).findOne();
+            inserted.ifPresent(id -> audit(h, null, "user.add", "core.users", id));
+            UUID user = h.createQuery("""
+                            SELECT id FROM core.users
+                            WHERE org_id = :org AND handle = :handle AND email = :email::citext AND is_service""")
+                    .bind("org", orgId).bind("handle", handle).bind("email", email).mapTo(UUID.class).findOne()
+                    .orElseThrow(() -> new TownHallException(ErrorCode.CONFLICT, "handle '" + handle + "' or email '"
+                            + email + "' belongs to another user, not to the service identity; rename that user"));
+            List<Map.Entry<UUID, UUID>> granted = h.createQuery("""
+                            INSERT INTO core.memberships (org_id, user_id, town_id, role)
+                            SELECT t.org_id, :user, t.id, 'service' FROM core.towns t
+                            WHERE t.org_id = :org AND t.status = 'active'
+                            ON CONFLICT (user_id, town_id) DO UPDATE SET role = 'service', is_active = true
+                                WHERE core.memberships.role <> 'service' OR NOT core.memberships.is_active
+                            RETURNING id, town_id""")
+                    .bind("org", orgId).bind("user", user)
+                    .map((rs, ctx) -> Map.entry(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class))).list();
+            granted.forEach(m -> audit(h, m.getValue(), "membership.set", "core.memberships", m.getKey()));
+            return user;
         });
     }
 
@@ -347,6 +382,19 @@ public final class Towns implements AutoCloseable {
                         VALUES (:org, CAST(:town AS uuid), 'cli', :action, :table, CAST(:row AS uuid))""")
                 .bind("org", orgId).bind("town", townId).bind("action", action).bind("table", table)
                 .bind("row", rowId).execute();
+    }
+
+    private static void requireEmail(String email) {
+        if (email == null || !email.matches("[^@\\s]+@[^@\\s]+")) {
+            throw new TownHallException(ErrorCode.INVALID_INPUT, "email must look like name@domain, got '" + email + "'");
+        }
+    }
+
+    private static void requireHandle(String handle) {
+        if (handle == null || !handle.matches("[a-z0-9][a-z0-9._-]{0,62}")) {
+            throw new TownHallException(ErrorCode.INVALID_INPUT,
+                    "handle must be lower-case letters, digits, '.', '_' or '-', got '" + handle + "'");
+        }
     }
 
     private static void requireSlug(String slug) {

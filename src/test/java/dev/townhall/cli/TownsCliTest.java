@@ -4,8 +4,6 @@ import dev.townhall.ErrorCode;
 import dev.townhall.db.Database;
 import dev.townhall.testing.CliRun;
 import dev.townhall.testing.PostgresExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -15,29 +13,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(PostgresExtension.class)
 class TownsCliTest {
     private final Database db;
-    private String url;
 
     TownsCliTest(Database db) {
         this.db = db;
     }
 
-    @BeforeEach
-    void pointAtTestDatabase() {
-        url = CliRun.databaseUrl(db.owner());
-        System.setProperty("townhall.app.password", db.app().password());
-    }
-
-    @AfterEach
-    void forgetPassword() {
-        System.clearProperty("townhall.app.password");
-    }
-
     private CliRun cli(String... args) {
-        String[] withUrl = new String[args.length + 2];
-        System.arraycopy(args, 0, withUrl, 0, args.length);
-        withUrl[args.length] = "--database-url";
-        withUrl[args.length + 1] = url;
-        return CliRun.of(withUrl);
+        return CliRun.against(db, args);
     }
 
     @Test

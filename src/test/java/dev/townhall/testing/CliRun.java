@@ -10,6 +10,7 @@ import java.util.Arrays;
 
 /** One in-process run of the CLI: its exit status and what it printed to stdout and stderr. */
 public record CliRun(int status, String out, String err) {
+    private static final String APP_PASSWORD_PROPERTY = "townhall.app.password";
 
     public static CliRun of(String... args) {
         StringWriter out = new StringWriter();
@@ -19,18 +20,23 @@ public record CliRun(int status, String out, String err) {
     }
 
     /**
-     * Runs the CLI against {@code db}: its owner URL appended as {@code --database-url}, the app role's password
-     * handed over as the system property an external server needs.
+     * One run against {@code db} given as an external server: {@code --database-url} with its owner login, and the
+     * application role's password where the CLI reads it (restored afterwards).
      */
     public static CliRun against(Database db, String... args) {
         String[] withUrl = Arrays.copyOf(args, args.length + 2);
         withUrl[args.length] = "--database-url";
         withUrl[args.length + 1] = databaseUrl(db.owner());
-        System.setProperty("townhall.app.password", db.app().password());
+        String previous = System.getProperty(APP_PASSWORD_PROPERTY);
+        System.setProperty(APP_PASSWORD_PROPERTY, db.app().password());
         try {
             return of(withUrl);
         } finally {
-            System.clearProperty("townhall.app.password");
+            if (previous == null) {
+                System.clearProperty(APP_PASSWORD_PROPERTY);
+            } else {
+                System.setProperty(APP_PASSWORD_PROPERTY, previous);
+            }
         }
     }
 
