@@ -12,15 +12,16 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -43,8 +44,6 @@ public final class EmbeddingWorker {
     public static final String SERVICE_HANDLE = "townhall-embedder";
     public static final String SERVICE_EMAIL = "embedder@townhall.invalid";
 
-    /** The names {@code --types} takes, and the entity type each stands for. */
-    public static final Map<String, String> TYPE_NAMES = typeNames();
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddingWorker.class);
 
@@ -139,18 +138,8 @@ public final class EmbeddingWorker {
 
     /** The entity types {@code names} (as {@code --types} takes them) stand for; all of them when empty. */
     public static Set<String> entityTypes(Collection<String> names) {
-        if (names.isEmpty()) {
-            return new LinkedHashSet<>(TYPE_NAMES.values());
-        }
         Set<String> types = new LinkedHashSet<>();
-        for (String name : names) {
-            String type = TYPE_NAMES.get(name.strip().toLowerCase(Locale.ROOT));
-            if (type == null) {
-                throw new TownHallException(ErrorCode.INVALID_INPUT, "unknown type '" + name + "'; types are "
-                        + String.join(", ", TYPE_NAMES.keySet()));
-            }
-            types.add(type);
-        }
+        SearchType.parseList(String.join(",", names)).forEach(t -> types.add(t.entityType()));
         return types;
     }
 
@@ -209,30 +198,17 @@ public final class EmbeddingWorker {
     }
 
     private static String[] requireTypes(Collection<String> types) {
-        Set<String> known = Set.copyOf(TYPE_NAMES.values());
+        Set<String> known = Arrays.stream(SearchType.values()).map(SearchType::entityType).collect(Collectors.toSet());
         for (String type : types) {
             if (!known.contains(type)) {
                 throw new TownHallException(ErrorCode.INVALID_INPUT, "'" + type + "' is not a searchable entity type;"
-                        + " they are " + String.join(", ", TYPE_NAMES.values()));
+                        + " they are " + known);
             }
         }
         if (types.isEmpty()) {
             throw new TownHallException(ErrorCode.INVALID_INPUT, "no entity types to embed");
         }
         return types.toArray(new String[0]);
-    }
-
-    private static Map<String, String> typeNames() {
-        Map<String, String> names = new LinkedHashMap<>();
-        names.put("contacts", "contact");
-        names.put("companies", "company");
-        names.put("deals", "deal");
-        names.put("activities", "activity");
-        names.put("messages", "message");
-        names.put("knowledge", "knowledge");
-        names.put("notes", "sticky_note");
-        names.put("transcripts", "transcript");
-        return java.util.Collections.unmodifiableMap(names);
     }
 
     /** One drain: its clock, its tallies per town and type, and the failed rows not yet due for a retry. */

@@ -57,8 +57,8 @@ class EmbeddingCommandTest {
         owner.useHandle(h -> h.execute("DELETE FROM memory.embedding_queue"));
         long before = count(STORED);
         assertOneLineError(embed("--types", "contacts,widgets"), ErrorCode.INVALID_INPUT,
-                "unknown type 'widgets'; types are contacts, companies, deals, activities, messages, knowledge, notes,"
-                        + " transcripts");
+                "unknown search type 'widgets'; types: contacts,companies,deals,activities,messages,knowledge,notes,"
+                        + "transcripts");
         assertOneLineError(embed("--model", "gpt-17-ultra"), ErrorCode.CONFIG,
                 "unknown local embedding model 'gpt-17-ultra'");
         assertOneLineError(embed("--town", "atlantis"), ErrorCode.NOT_FOUND, "no town 'atlantis'");
