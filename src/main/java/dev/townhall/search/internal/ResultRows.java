@@ -13,8 +13,9 @@ import java.util.UUID;
 /**
  * Reads the rows behind ranked candidates, through {@code memory.search_documents} and so under row-level security:
  * a candidate the user may not read (a vector that has not yet caught up with a sharing change) is dropped here.
- * Adds the title, the owning town, whether the row is shared, and a snippet: the matched passage for semantic hits, the matched words
- * ({@code ts_headline}, marked «so») for keyword hits.
+ * Adds the title, the owning town, whether the row is shared, and a snippet: {@code ts_headline} with the query's
+ * words marked «so», taken from the passage that matched (semantic hits) or the whole text (keyword hits); a passage
+ * that shares no word with the query shows its beginning.
  */
 public final class ResultRows {
     private static final int SNIPPET_CHARS = 240;
@@ -37,11 +38,11 @@ public final class ResultRows {
         handle.createQuery("""
                         WITH q AS (SELECT websearch_to_tsquery('english', :query) || websearch_to_tsquery('simple', :query) AS q)
                         SELECT d.entity_id, d.title, d.town_id, t.slug, d.visibility = 'shared',
-                               CASE WHEN c.passage_start >= 0
-                                    THEN substr(d.body, c.passage_start + 1, c.passage_end - c.passage_start)
-                                    ELSE ts_headline('english', left(d.body, :headlineChars), q.q,
-                                                     'StartSel=«, StopSel=», MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
-                               END
+                               ts_headline('english',
+                                           CASE WHEN c.passage_start >= 0
+                                                THEN substr(d.body, c.passage_start + 1, c.passage_end - c.passage_start)
+                                                ELSE left(d.body, :headlineChars) END,
+                                           q.q, 'StartSel=«, StopSel=», MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
                         FROM unnest(:types, :ids, :starts, :ends) AS c (entity_type, entity_id, passage_start, passage_end)
                         JOIN memory.search_documents d ON d.entity_type = c.entity_type AND d.entity_id = c.entity_id
                         LEFT JOIN core.towns t ON t.id = d.town_id
