@@ -14,6 +14,13 @@ import dev.townhall.legacy.imports.Importer;
 import dev.townhall.towns.SampleTowns;
 import dev.townhall.towns.Town;
 import dev.townhall.towns.Towns;
+import dev.townhall.search.EmbeddingProvider;
+import dev.townhall.search.EmbeddingProviders;
+import dev.townhall.search.EmbeddingWorker;
+import dev.townhall.search.SampleSearches;
+import dev.townhall.search.Search;
+import dev.townhall.search.SearchType;
+import java.util.Locale;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -53,6 +60,29 @@ final class DemoCommand implements Callable<Integer> {
         table.print(out);
     }
 
+    /** Embeds the demo's share of the rows with the local model, then runs the example searches as their people. */
+    private static void printSemanticMemory(PrintWriter out, Database db) {
+        try (EmbeddingProvider provider = EmbeddingProviders.fromConfig(); Towns towns = Towns.open(db)) {
+            out.println("== semantic memory: embedding with " + provider.provider() + "/" + provider.model()
+                    + " (the small towns whole; in aurora its knowledge, notes and deals)");
+            EmbeddingWorker worker = EmbeddingWorker.create(towns, provider).onProgress(new EmbedCommand.ProgressLine(out));
+            SampleSearches.DemoEmbedding demo = SampleSearches.embedDemo(towns, worker);
+            EmbedCommand.print(out, demo.embedded());
+            long left = demo.leftQueued().values().stream().mapToLong(Long::longValue).sum();
+            if (left > 0) {
+                out.printf(Locale.ROOT, "  left for ./townhall embed (too many for a short demo): %,d rows %s%n", left,
+                        demo.leftQueued());
+            }
+            Search search = Search.with(provider);
+            for (SampleSearches.Example example : SampleSearches.EXAMPLES) {
+                out.printf("== search as %s: \"%s\" (%s, %s)%n", example.actor(), example.query(),
+                        example.mode().label(), example.types().size() == SearchType.values().length ? "every type"
+                                : example.types().stream().map(SearchType::label).toList());
+                SearchCommand.print(out, search.search(towns.as(example.actor()), example.request()), example.actor());
+            }
+        }
+    }
+
     @Option(names = {"-v", "--verbose"}, description = "List each applied changeset, not only the summary line.")
     boolean verbose;
 
@@ -84,6 +114,7 @@ final class DemoCommand implements Callable<Integer> {
         try (Towns towns = Towns.open(db)) {
             printWhoSeesWhat(out, towns);
         }
+        printSemanticMemory(out, db);
         out.println("== connect");
         out.println("  JDBC URL: " + db.owner().jdbcUrl() + "   psql: ./townhall psql");
         db.cluster().ifPresent(c -> out.println("  data dir: " + c.dataDir()));

@@ -79,11 +79,12 @@ final class SearchCommand implements Callable<Integer> {
             out.println(JSON.writeValueAsString(results));
             return 0;
         }
-        print(out, results);
+        print(out, results, actor);
         return 0;
     }
 
-    private void print(PrintWriter out, SearchResults results) {
+    /** The hits as a table, then one line: how many, for whom, how, how long. */
+    static void print(PrintWriter out, SearchResults results, String actor) {
         TextTable table = TextTable.of("#", "type", "title", "score", "town", "shared", "snippet");
         int rank = 1;
         for (SearchHit hit : results.hits()) {

@@ -57,6 +57,14 @@ public record EmbedReport(String provider, String model, long enqueued, List<Lin
         return lines.stream().mapToLong(column).sum();
     }
 
+    /** This run and {@code later} as one report: their lines, their queued rows and time added up. */
+    public EmbedReport plus(EmbedReport later) {
+        List<Line> both = new java.util.ArrayList<>(lines);
+        both.addAll(later.lines);
+        return new EmbedReport(provider, model, enqueued + later.enqueued, both, elapsed.plus(later.elapsed),
+                limitReached || later.limitReached);
+    }
+
     /** Queue rows handled per second of the whole run. */
     public double rowsPerSecond() {
         double seconds = elapsed.toNanos() / 1e9;

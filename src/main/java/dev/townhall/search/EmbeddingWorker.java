@@ -167,6 +167,20 @@ public final class EmbeddingWorker {
                 .execute());
     }
 
+    /** Rows waiting in the queue per entity type, over the towns of {@code scope}, counted as each town's service user. */
+    public Map<String, Long> queued(List<Town> scope) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (Town town : scope) {
+            context(town).inTransaction(h -> h.createQuery("""
+                            SELECT entity_type, count(*) FROM memory.embedding_queue
+                            WHERE town_id = :town GROUP BY entity_type""")
+                    .bind("town", town.id())
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).list())
+                    .forEach(e -> counts.merge(e.getKey(), e.getValue(), Long::sum));
+        }
+        return counts;
+    }
+
     /** {@link #enqueueAll} for every town in {@code scope}, then {@link #drain}. */
     public EmbedReport run(List<Town> scope, Collection<String> types) {
         long enqueued = 0;

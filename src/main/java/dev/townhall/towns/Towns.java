@@ -304,9 +304,17 @@ public final class Towns implements AutoCloseable {
         }
     }
 
-    /** Row counts per tenant table and town, as {@code caller} sees them (the owner sees everything). */
+    /**
+     * Row counts per tenant table and town, as {@code caller} sees them (the owner sees everything); derived tables
+     * (comment "derived:") are left out.
+     */
     public Map<String, Map<String, Long>> visibleCounts(Optional<TownContext> caller) {
-        List<String> tables = tenantTables();
+        // derived tables (vectors, the embedding queue) repeat rows counted already
+        List<String> tables = owner.withHandle(h -> h.createQuery("""
+                        SELECT schema_name || '.' || relation_name FROM core.tenant_tables
+                        WHERE coalesce(obj_description(table_name, 'pg_class'), '') NOT LIKE 'derived:%'
+                        ORDER BY 1""")
+                .mapTo(String.class).list());
         Map<UUID, String> slugs = new LinkedHashMap<>();
         towns().forEach(t -> slugs.put(t.id(), t.slug()));
         Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
