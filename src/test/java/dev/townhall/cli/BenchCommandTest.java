@@ -44,7 +44,7 @@ class BenchCommandTest {
         CliRun help = CliRun.of("bench", "--help");
         assertThat(help.status()).isZero();
         assertThat(help.out()).doesNotContain("(migrate)");
-        for (String benchmark : List.of("migrate", "rls", "import")) {
+        for (String benchmark : List.of("migrate", "rls", "import", "search")) {
             assertThat(help.out()).as(benchmark).containsPattern("(?m)^ +" + benchmark + " +\\S.*$");
         }
     }
