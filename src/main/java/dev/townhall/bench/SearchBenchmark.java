@@ -181,8 +181,7 @@ public final class SearchBenchmark {
     }
 
     public static SearchBenchmark on(Database db) {
-        return new SearchBenchmark(db.cluster().orElseThrow(() -> new TownHallException(ErrorCode.CONFIG,
-                "bench search creates a scratch database, so it runs on the local cluster only")));
+        return new SearchBenchmark(ScratchDatabase.clusterOf(db, "bench search"));
     }
 
     /** Loads {@code rows} vectors, measures every layout for every asker with {@code queries} queries. */
