@@ -34,8 +34,7 @@ public final class MigrateBenchmark {
     }
 
     public static MigrateBenchmark on(Database db) {
-        return new MigrateBenchmark(db.cluster().orElseThrow(() -> new TownHallException(ErrorCode.CONFIG,
-                "bench migrate creates and drops scratch databases, so it runs on the local cluster only")));
+        return new MigrateBenchmark(ScratchDatabase.clusterOf(db, "bench migrate"));
     }
 
     /** Timings of each run and the object counts of the migrated schema. */

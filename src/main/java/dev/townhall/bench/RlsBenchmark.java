@@ -88,8 +88,7 @@ public final class RlsBenchmark {
     }
 
     public static RlsBenchmark on(Database db) {
-        return new RlsBenchmark(db.cluster().orElseThrow(() -> new TownHallException(ErrorCode.CONFIG,
-                "bench rls creates a scratch database, so it runs on the local cluster only")));
+        return new RlsBenchmark(ScratchDatabase.clusterOf(db, "bench rls"));
     }
 
     public Report run(int rowsTotal, int iterations) {

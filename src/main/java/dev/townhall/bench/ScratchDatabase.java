@@ -16,6 +16,12 @@ final class ScratchDatabase {
     private ScratchDatabase() {
     }
 
+    /** The local cluster of {@code db}, where {@code benchmark} makes its scratch databases; refused elsewhere. */
+    static LocalCluster clusterOf(Database db, String benchmark) {
+        return db.cluster().orElseThrow(() -> new TownHallException(ErrorCode.CONFIG, benchmark + " creates and drops"
+                + " scratch databases, so it runs on the local cluster only (without --database-url)"));
+    }
+
     /** Drops {@code name} if it exists, then creates it with TownHall's roles, grants and extensions (no schema). */
     static Database fresh(LocalCluster cluster, String name) {
         drop(cluster, name);

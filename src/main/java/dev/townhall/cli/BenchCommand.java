@@ -14,7 +14,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Run a benchmark and print its table; --json FILE also writes its figures.",
-        subcommands = {BenchCommand.Migrate.class, BenchCommand.Rls.class, BenchImportCommand.class})
+        subcommands = {BenchCommand.Migrate.class, BenchCommand.Rls.class, BenchImportCommand.class,
+                BenchSearchCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

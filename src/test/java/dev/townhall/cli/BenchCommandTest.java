@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +46,7 @@ class BenchCommandTest {
         CliRun help = CliRun.of("bench", "--help");
         assertThat(help.status()).isZero();
         assertThat(help.out()).doesNotContain("(migrate)");
-        for (String benchmark : List.of("migrate", "rls", "import")) {
+        for (String benchmark : List.of("migrate", "rls", "import", "search")) {
             assertThat(help.out()).as(benchmark).containsPattern("(?m)^ +" + benchmark + " +\\S.*$");
         }
     }
@@ -100,6 +102,47 @@ class BenchCommandTest {
         assertThat(out).isEmptyDirectory();
     }
 
+    @Test
+    void benchSearchComparesTheLayoutsAndGivesTheSmallTownItsFullK() throws IOException {
+        Path file = out.resolve("search.json");
+        CliRun run = CliRun.of("bench", "search", "--rows", "3000", "--queries", "20", "--json", file.toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("bench search:", "recall@10", "index build:", "embedding, bare model");
+
+        JsonNode document = JSON.readTree(file.toFile());
+        assertThat(document.get("benchmark").asText()).isEqualTo("search");
+        Map<String, Double> recall = new HashMap<>();
+        Map<String, Double> results = new HashMap<>();
+        for (JsonNode f : document.get("figures")) {
+            JsonNode p = f.get("parameters");
+            assertThat(p.get("rows").asLong()).isEqualTo(3000);
+            assertThat(p.get("queries").asInt()).isEqualTo(20);
+            String key = p.path("layout").asText() + "/" + p.path("asker").asText();
+            switch (f.get("metric").asText()) {
+                case "recall_at_10" -> recall.put(key, f.get("value").asDouble());
+                case "results_returned" -> results.put(key, f.get("value").asDouble());
+                default -> { }
+            }
+        }
+        for (String layout : new String[] {"townhall", "naive", "naive_iterative", "exact"}) {
+            for (String asker : new String[] {"big_town", "small_town", "capital"}) {
+                assertThat(recall).as("recall of %s for %s", layout, asker).containsKey(layout + "/" + asker);
+            }
+        }
+        assertThat(recall.get("exact/small_town")).isEqualTo(1.0);
+        assertThat(recall.get("townhall/small_town")).as("TownHall's recall@10 for the 1 % town")
+                .isGreaterThanOrEqualTo(0.95);
+        assertThat(results.get("townhall/small_town")).as("TownHall returns the full k to the 1 % town").isEqualTo(10.0);
+    }
+
+    @Test
+    void benchSearchRefusesZeroRowsOrQueriesInOneLine() {
+        for (String[] args : new String[][] {{"--rows", "0"}, {"--queries", "0"}}) {
+            CliRun bad = CliRun.of("bench", "search", args[0], args[1]);
+            assertThat(bad.status()).as(String.join(" ", args)).isNotZero();
+            assertThat(bad.err().strip()).contains(args[0] + " must be").doesNotContain("\n");
+        }
+    }
     private static JsonNode figure(JsonNode document, String metric) {
         for (JsonNode f : document.get("figures")) {
             if (f.get("metric").asText().equals(metric)) {
