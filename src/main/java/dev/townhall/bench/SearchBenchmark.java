@@ -9,6 +9,7 @@ import dev.townhall.search.EmbeddingProvider;
 import dev.townhall.search.EmbeddingProviders;
 import dev.townhall.search.EmbeddingSettings;
 import dev.townhall.search.SearchType;
+import dev.townhall.search.internal.ActingScope;
 import dev.townhall.search.internal.Candidate;
 import dev.townhall.search.internal.VectorQuery;
 import dev.townhall.search.internal.Vectors;
@@ -400,16 +401,9 @@ public final class SearchBenchmark {
 
     /** What {@code Search} does for the vector part: the acting membership, then {@link VectorQuery}. */
     private static List<UUID> townhall(Handle h, float[] query) {
-        Scope scope = h.createQuery("""
-                        SELECT m.town_id, m.is_capital, core.readable_town_ids() FROM core.acting_membership() m""")
-                .map((rs, ctx) -> new Scope(rs.getObject(1, UUID.class), rs.getBoolean(2),
-                        List.of((UUID[]) rs.getArray(3).getArray())))
-                .one();
+        ActingScope scope = ActingScope.read(h, K);
         return VectorQuery.nearest(h, SearchCorpus.MODEL, SearchCorpus.DIMENSIONS, query, EnumSet.of(SearchType.CONTACTS),
                 K, scope.readableTowns(), scope.actingTown(), scope.capital()).stream().map(Candidate::id).toList();
-    }
-
-    private record Scope(UUID actingTown, boolean capital, List<UUID> readableTowns) {
     }
 
     /** The plain query: nearest first under row-level security, whatever plan the planner picks for it. */

@@ -3,6 +3,7 @@ package dev.townhall.search;
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.search.internal.KeywordQuery;
+import dev.townhall.search.internal.ActingScope;
 import dev.townhall.search.internal.Candidate;
 import dev.townhall.search.internal.RankFusion;
 import dev.townhall.search.internal.ResultRows;
@@ -12,7 +13,6 @@ import org.jdbi.v3.core.Handle;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Semantic, keyword and hybrid search over what one user may read in one town. Every search runs in a
@@ -43,7 +43,7 @@ public final class Search {
         long start = System.nanoTime();
         float[] queryVector = request.mode() == SearchMode.KEYWORD ? null : embedQuery(request.query());
         List<SearchHit> hits = context.inTransaction(handle -> {
-            Scope scope = Scope.of(handle);
+            ActingScope scope = ActingScope.read(handle, request.limit());
             List<Candidate> ranked = switch (request.mode()) {
                 case SEMANTIC -> semantic(handle, scope, queryVector, request, request.limit());
                 case KEYWORD -> KeywordQuery.run(handle, request.query(), request.types(), request.limit());
@@ -58,7 +58,7 @@ public final class Search {
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
-    private List<Candidate> semantic(Handle handle, Scope scope, float[] vector, SearchRequest request, int limit) {
+    private List<Candidate> semantic(Handle handle, ActingScope scope, float[] vector, SearchRequest request, int limit) {
         return VectorQuery.nearest(handle, provider.model(), provider.dimensions(), vector, request.types(), limit,
                 scope.readableTowns(), scope.actingTown(), scope.capital());
     }
@@ -72,19 +72,5 @@ public final class Search {
                     + provider.maxInputTokens() + " tokens; shorten it, or use --mode keyword");
         }
         return provider.embed(List.of(query)).get(0);
-    }
-
-    /** Whom the transaction acts for: refuses a user who is no active member of the town, before any search. */
-    private record Scope(UUID actingTown, boolean capital, List<UUID> readableTowns) {
-        static Scope of(Handle handle) {
-            return handle.createQuery("""
-                            SELECT m.town_id, m.is_capital, core.readable_town_ids() AS readable
-                            FROM core.acting_membership() m""")
-                    .map((rs, ctx) -> new Scope(rs.getObject(1, UUID.class), rs.getBoolean(2),
-                            List.of((UUID[]) rs.getArray(3).getArray())))
-                    .findOne()
-                    .orElseThrow(() -> new TownHallException(ErrorCode.FORBIDDEN,
-                            "this user is not an active member of this town, so there is nothing to search"));
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.townhall.search;
 
 import dev.townhall.bench.ClusteredVectors;
 import dev.townhall.db.Database;
+import dev.townhall.search.internal.ActingScope;
 import dev.townhall.search.internal.Candidate;
 import dev.townhall.search.internal.VectorQuery;
 import dev.townhall.search.internal.Vectors;
@@ -130,11 +131,9 @@ class TownScopedKnnTest {
 
     private List<Candidate> nearest(String actor, float[] query, int k) {
         return towns.as(actor).inTransaction(h -> {
-            UUID town = h.createQuery("SELECT core.acting_town_id()").mapTo(UUID.class).one();
-            boolean capital = h.createQuery("SELECT is_capital FROM core.acting_membership()").mapTo(Boolean.class).one();
-            List<UUID> readable = List.of(h.createQuery("SELECT core.readable_town_ids()").mapTo(UUID[].class).one());
-            return VectorQuery.nearest(h, MODEL, DIMENSIONS, query, EnumSet.of(SearchType.CONTACTS), k, readable, town,
-                    capital);
+            ActingScope scope = ActingScope.read(h, k);
+            return VectorQuery.nearest(h, MODEL, DIMENSIONS, query, EnumSet.of(SearchType.CONTACTS), k,
+                    scope.readableTowns(), scope.actingTown(), scope.capital());
         });
     }
 

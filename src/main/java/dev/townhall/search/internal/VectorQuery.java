@@ -27,17 +27,37 @@ import java.util.UUID;
  */
 public final class VectorQuery {
     /** Candidates per wanted entity at first; long texts spend several on their chunks. */
-    private static final int FIRST_POOL_FACTOR = 3;
+    private static final int FIRST_POOL_FACTOR = 2;
     private static final int POOL_GROWTH = 4;
     /** pgvector refuses ef_search above 1000; iterative scans continue past it. */
     private static final int MAX_EF_SEARCH = 1_000;
-    /** Candidates every HNSW scan keeps at least; 100 costs little and lifts recall on dense clusters. */
-    private static final int MIN_EF_SEARCH = 100;
+    /** pgvector's default; measured: 100 bought no recall on clustered data (bench search) and cost latency. */
+    private static final int MIN_EF_SEARCH = 40;
     private static final int MAX_POOL = 20_000;
 
     private VectorQuery() {
     }
 
+    /**
+     * The session settings a search needs before its first nearest-neighbour statement is planned, as select-list
+     * items (bind {@code :efSearch} to {@link #firstEfSearch}): the caller runs them in a statement it runs anyway,
+     * which saves a round trip per search. Iterative scans keep an index scan going past {@code ef_search} when rows
+     * are filtered after it; custom plans let the planner prune partitions with the bound town ids.
+     */
+    public static final String SESSION_SETTINGS = """
+            set_config('hnsw.iterative_scan', 'strict_order', true),
+            set_config('plan_cache_mode', 'force_custom_plan', true),
+            set_config('hnsw.ef_search', :efSearch, true)""";
+
+    public static String firstEfSearch(int limit) {
+        return efSearch(limit * FIRST_POOL_FACTOR);
+    }
+
+    private static String efSearch(int pool) {
+        return Integer.toString(Math.min(MAX_EF_SEARCH, Math.max(MIN_EF_SEARCH, pool)));
+    }
+
+    /** The best {@code limit} entities; expects {@link #SESSION_SETTINGS} to be in effect in this transaction. */
     public static List<Candidate> nearest(Handle handle, String model, int dimensions, float[] query,
                                           Set<SearchType> types, int limit, List<UUID> readableTowns, UUID actingTown,
                                           boolean capital) {
@@ -45,59 +65,49 @@ public final class VectorQuery {
         List<String> entityTypes = types.stream().map(SearchType::entityType).toList();
         int pool = limit * FIRST_POOL_FACTOR;
         while (true) {
-            handle.execute("SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'strict_order', true),"
-                    + " set_config('plan_cache_mode', 'force_custom_plan', true)",
-                    Integer.toString(Math.min(MAX_EF_SEARCH, Math.max(MIN_EF_SEARCH, pool))));
-            List<Row> rows = new ArrayList<>(readable(handle, model, dimensions, vector, entityTypes, readableTowns, pool));
-            boolean exhausted = rows.size() < pool;
-            if (!capital) {
-                List<Row> shared = sharedByOthers(handle, model, dimensions, vector, entityTypes, readableTowns,
-                        actingTown, pool);
-                rows.addAll(shared);
-                exhausted &= shared.size() < pool;
-            }
+            List<Row> rows = candidates(handle, model, dimensions, vector, entityTypes, readableTowns, actingTown,
+                    capital, pool);
             List<Candidate> best = bestPerEntity(rows, limit);
-            if (best.size() >= limit || exhausted || pool >= MAX_POOL) {
+            // each arm returns at most pool rows: fewer from both means nothing more exists
+            if (best.size() >= limit || rows.size() < pool || pool >= MAX_POOL) {
                 return best;
             }
             pool = Math.min(MAX_POOL, pool * POOL_GROWTH);
+            handle.createQuery("SELECT set_config('hnsw.ef_search', :ef, true)").bind("ef", efSearch(pool))
+                    .mapTo(String.class).one();
         }
     }
 
     private record Row(String entityType, UUID entityId, double distance, int chunkStart, int chunkEnd) {
     }
 
-    private static List<Row> readable(Handle handle, String model, int dimensions, String vector,
-                                      List<String> entityTypes, List<UUID> towns, int pool) {
-        // the distance expression must be the indexed one, embedding::vector(N), for the HNSW index to serve it
+    /**
+     * One statement: the readable towns' nearest rows (their partitions only) and, unless the asker reads every
+     * town, other towns' shared rows (their shared-rows indexes); the distance expression is the indexed one,
+     * {@code embedding::vector(N)}, so the HNSW indexes serve both arms.
+     */
+    private static List<Row> candidates(Handle handle, String model, int dimensions, String vector,
+                                        List<String> entityTypes, List<UUID> readableTowns, UUID actingTown,
+                                        boolean capital, int pool) {
         return handle.createQuery("""
-                        SELECT e.entity_type, e.entity_id, e.embedding::vector(%1$d) <=> CAST(:query AS vector(%1$d)),
-                               e.chunk_start, e.chunk_end
-                        FROM memory.embeddings e
-                        WHERE e.town_id = ANY (:towns) AND e.entity_type = ANY (:types) AND e.model = :model
-                        ORDER BY e.embedding::vector(%1$d) <=> CAST(:query AS vector(%1$d))
-                        LIMIT :pool""".formatted(dimensions))
-                .bind("query", vector).bindArray("towns", UUID.class, towns).bindArray("types", String.class, entityTypes)
-                .bind("model", model).bind("pool", pool)
-                .map((rs, ctx) -> new Row(rs.getString(1), rs.getObject(2, UUID.class), rs.getDouble(3), rs.getInt(4),
-                        rs.getInt(5)))
-                .list();
-    }
-
-    private static List<Row> sharedByOthers(Handle handle, String model, int dimensions, String vector,
-                                            List<String> entityTypes, List<UUID> readableTowns, UUID actingTown, int pool) {
-        return handle.createQuery("""
-                        SELECT e.entity_type, e.entity_id, e.embedding::vector(%1$d) <=> CAST(:query AS vector(%1$d)),
-                               e.chunk_start, e.chunk_end
-                        FROM memory.embeddings e
-                        WHERE e.visibility = 'shared' AND e.entity_type = ANY (:types) AND e.model = :model
-                          AND e.town_id <> ALL (:readable)
-                          AND (e.shared_with = '{}' OR :town = ANY (e.shared_with))
-                        ORDER BY e.embedding::vector(%1$d) <=> CAST(:query AS vector(%1$d))
-                        LIMIT :pool""".formatted(dimensions))
-                .bind("query", vector).bindArray("readable", UUID.class, readableTowns)
+                        (SELECT e.entity_type, e.entity_id, e.embedding::vector(%1$d) <=> CAST(:query AS vector(%1$d)) AS distance,
+                                e.chunk_start, e.chunk_end
+                         FROM memory.embeddings e
+                         WHERE e.town_id = ANY (:towns) AND e.entity_type = ANY (:types) AND e.model = :model
+                         ORDER BY e.embedding::vector(%1$d) <=> CAST(:query AS vector(%1$d))
+                         LIMIT :pool)
+                        UNION ALL
+                        (SELECT e.entity_type, e.entity_id, e.embedding::vector(%1$d) <=> CAST(:query AS vector(%1$d)),
+                                e.chunk_start, e.chunk_end
+                         FROM memory.embeddings e
+                         WHERE NOT :capital AND e.visibility = 'shared' AND e.entity_type = ANY (:types) AND e.model = :model
+                           AND e.town_id <> ALL (:towns)
+                           AND (e.shared_with = '{}' OR :town = ANY (e.shared_with))
+                         ORDER BY e.embedding::vector(%1$d) <=> CAST(:query AS vector(%1$d))
+                         LIMIT :pool)""".formatted(dimensions))
+                .bind("query", vector).bindArray("towns", UUID.class, readableTowns)
                 .bindArray("types", String.class, entityTypes).bind("model", model).bind("town", actingTown)
-                .bind("pool", pool)
+                .bind("capital", capital).bind("pool", pool)
                 .map((rs, ctx) -> new Row(rs.getString(1), rs.getObject(2, UUID.class), rs.getDouble(3), rs.getInt(4),
                         rs.getInt(5)))
                 .list();
