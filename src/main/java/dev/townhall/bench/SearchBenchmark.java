@@ -13,6 +13,10 @@ import dev.townhall.search.internal.ActingScope;
 import dev.townhall.search.internal.Candidate;
 import dev.townhall.search.internal.VectorQuery;
 import dev.townhall.search.internal.Vectors;
+import dev.townhall.search.EmbedReport;
+import dev.townhall.search.EmbeddingWorker;
+import dev.townhall.towns.Town;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import dev.townhall.towns.Role;
 import dev.townhall.towns.TownContext;
 import dev.townhall.towns.Towns;
@@ -135,7 +139,8 @@ public final class SearchBenchmark {
     /** Everything one run measured. */
     public record Report(int queries, int cores, Map<String, Long> rowsByTown, Duration copyTime,
                          double copyRowsPerSecond, Duration townhallBuild, long townhallIndexBytes,
-                         Duration naiveBuild, long naiveIndexBytes, List<Line> lines, Throughput bareModel) {
+                         Duration naiveBuild, long naiveIndexBytes, List<Line> lines, Throughput bareModel,
+                         Throughput pipeline) {
         public long rows() {
             return rowsByTown.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -167,6 +172,10 @@ public final class SearchBenchmark {
             }
             f.add("embedding_bare_model", "texts/s", bareModel.textsPerSecond(), Map.of("model", bareModel.model(),
                     "texts", bareModel.texts(), "batch", bareModel.batch()));
+            f.add("embedding_pipeline", "texts/s", pipeline.textsPerSecond(), Map.of("model", pipeline.model(),
+                    "texts", pipeline.texts(), "batch", pipeline.batch()));
+            f.add("embedding_pipeline_share_of_bare_model", "fraction",
+                    pipeline.textsPerSecond() / bareModel.textsPerSecond());
             return f;
         }
 
@@ -206,11 +215,18 @@ public final class SearchBenchmark {
                 querySet.add(vectors.query());
             }
             List<Line> lines = measure(scratch, querySet, log);
-            log.accept("embedding " + EMBED_TEXTS + " CRM texts with the bare local model");
-            Throughput bare = bareModelThroughput(CrmTexts.generate(new Random(SEED), EMBED_TEXTS), EMBED_BATCH);
+            List<String> texts = CrmTexts.generate(new Random(SEED), EMBED_TEXTS);
+            Throughput bare;
+            Throughput pipeline;
+            try (EmbeddingProvider provider = EmbeddingProviders.create(EmbeddingSettings.of(Map.of()))) {
+                log.accept("embedding " + EMBED_TEXTS + " CRM texts with the bare local model");
+                bare = bareModelThroughput(provider, texts, EMBED_BATCH);
+                log.accept("embedding the same texts as sticky notes through the queue, the worker and the database");
+                pipeline = pipelineThroughput(scratch, provider, texts, EMBED_BATCH);
+            }
             return new Report(queries, Runtime.getRuntime().availableProcessors(), loaded.rowsByTown(),
                     loaded.copyTime(), loaded.copyRowsPerSecond(), loaded.townhall().time(), loaded.townhall().bytes(),
-                    loaded.naive().time(), loaded.naive().bytes(), lines, bare);
+                    loaded.naive().time(), loaded.naive().bytes(), lines, bare, pipeline);
         } catch (SQLException e) {
             throw new TownHallException(ErrorCode.INTERNAL, "bench search failed: " + e.getMessage(), e);
         } finally {
@@ -219,12 +235,21 @@ public final class SearchBenchmark {
     }
 
     /**
-     * Texts per second of the local model as configured by default (one text per core, one ONNX thread each,
-     * decision 21), embedding {@code texts} in batches of {@code batch} after one untimed warm-up batch.
+     * Texts per second end to end: {@code texts} written as sticky notes of one town (the triggers queue them), then
+     * drained by {@link EmbeddingWorker} as that town's service identity: read, hash, chunk, embed, write vectors,
+     * commit per batch. The time counts the drain only, as the bare model's counts its {@code embed} calls only.
      */
-    public static Throughput bareModelThroughput(List<String> texts, int batch) {
-        try (EmbeddingProvider provider = EmbeddingProviders.create(EmbeddingSettings.of(Map.of()))) {
-            return bareModelThroughput(provider, texts, batch);
+    public static Throughput pipelineThroughput(Database db, EmbeddingProvider provider, List<String> texts, int batch) {
+        try (Towns towns = Towns.open(db)) {
+            Town town = towns.town(Asker.SMALL_TOWN.town);
+            towns.as(Asker.SMALL_TOWN.handle + "@" + town.slug()).inTransaction(h -> {
+                PreparedBatch insert = h.prepareBatch("INSERT INTO memory.sticky_notes (content) VALUES (:content)");
+                texts.forEach(text -> insert.bind("content", text).add());
+                return insert.execute();
+            });
+            EmbedReport report = EmbeddingWorker.create(towns, provider).batchSize(batch)
+                    .drain(List.of(town), List.of(SearchType.NOTES.entityType()));
+            return new Throughput(provider.model(), (int) report.embedded(), batch, report.elapsed());
         }
     }
 

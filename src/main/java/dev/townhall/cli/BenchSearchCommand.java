@@ -72,6 +72,10 @@ public final class BenchSearchCommand implements Callable<Integer> {
         SearchBenchmark.Throughput bare = r.bareModel();
         out.printf(Locale.ROOT, "embedding, bare model (%s, in process, no database): %.1f texts/s on %d short CRM"
                 + " texts in batches of %d%n", bare.model(), bare.textsPerSecond(), bare.texts(), bare.batch());
+        SearchBenchmark.Throughput pipeline = r.pipeline();
+        out.printf(Locale.ROOT, "embedding, pipeline (the same texts as sticky notes: queue, worker as the town's service"
+                        + " user, vectors written): %.1f texts/s = %.0f %% of the bare model (aim: >= 80 %%)%n",
+                pipeline.textsPerSecond(), 100 * pipeline.textsPerSecond() / bare.textsPerSecond());
         output.write(r.figures());
         return 0;
     }
