@@ -53,10 +53,6 @@ public final class Figures {
         return this;
     }
 
-    public List<Figure> list() {
-        return List.copyOf(figures);
-    }
-
     /** Writes {@code {"benchmark", "measured_at", "figures": […]}} to {@code file}, replacing it. */
     public void writeJson(Path file) {
         Map<String, Object> document = new LinkedHashMap<>();

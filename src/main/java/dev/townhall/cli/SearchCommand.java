@@ -48,7 +48,7 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "hybrid", description = "semantic, keyword or hybrid (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--limit", paramLabel = "K", defaultValue = "10", description = "Results, 1 to 100 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "K", defaultValue = "" + SearchRequest.DEFAULT_LIMIT, description = "Results, 1 to 100 (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--model", paramLabel = "M", description = "Embedding model to compare with (default: the configured one).")

@@ -29,12 +29,13 @@ public final class Changesets {
     public record Changeset(String file, String id, String author, String checksum) {
         /** {@code file::id::author}, the way Liquibase names a changeset. */
         public String name() {
-            return file + "::" + id + "::" + author;
+            return Changesets.name(file, id, author);
         }
+    }
 
-        boolean sameIdentity(String otherFile, String otherId, String otherAuthor) {
-            return file.equals(otherFile) && id.equals(otherId) && author.equals(otherAuthor);
-        }
+    /** {@code file::id::author}, the way Liquibase names a changeset (also one it has applied, or one in the lock). */
+    static String name(String file, String id, String author) {
+        return file + "::" + id + "::" + author;
     }
 
     /** The changesets this build ships (the changelog on the class path). */

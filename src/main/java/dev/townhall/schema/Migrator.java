@@ -182,12 +182,14 @@ public final class Migrator {
 
     private static List<String> historyDifferences(Liquibase lb) throws LiquibaseException {
         List<String> differences = new ArrayList<>();
-        for (ReleaseLock.Difference broken : ReleaseLock.shipped().check(Changesets.shipped())) {
+        // the changelog Liquibase already parsed for this run is the build's; parsing it again would read every file twice
+        DatabaseChangeLog changelog = lb.getDatabaseChangeLog();
+        List<Changesets.Changeset> built = changelog.getChangeSets().stream().map(Changesets::of).toList();
+        for (ReleaseLock.Difference broken : ReleaseLock.shipped().check(built)) {
             differences.add("this build breaks the release lock: " + broken.describe());
         }
-        DatabaseChangeLog changelog = lb.getDatabaseChangeLog();
         for (RanChangeSet ran : lb.getDatabase().getRanChangeSetList()) {
-            String name = ran.getChangeLog() + "::" + ran.getId() + "::" + ran.getAuthor();
+            String name = Changesets.name(ran.getChangeLog(), ran.getId(), ran.getAuthor());
             ChangeSet code = changelog.getChangeSet(ran);
             if (code == null) {
                 differences.add("changeset " + name + " is applied in this database but unknown to this build (it was"

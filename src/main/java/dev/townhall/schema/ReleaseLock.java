@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -40,7 +39,7 @@ public final class ReleaseLock {
     /** One released changeset. */
     public record Entry(String release, String file, String id, String author, String checksum) {
         String name() {
-            return file + "::" + id + "::" + author;
+            return Changesets.name(file, id, author);
         }
     }
 
@@ -115,11 +114,6 @@ public final class ReleaseLock {
 
     public List<Entry> entries() {
         return entries;
-    }
-
-    /** The newest release in the lock, or empty when nothing is released. */
-    public Optional<String> latestRelease() {
-        return entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(entries.size() - 1).release());
     }
 
     /**

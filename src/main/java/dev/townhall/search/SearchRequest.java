@@ -35,9 +35,4 @@ public record SearchRequest(String query, Set<SearchType> types, SearchMode mode
         query = query.strip();
         types = Set.copyOf(EnumSet.copyOf(types));
     }
-
-    /** A hybrid search for {@code query} in every type, {@value #DEFAULT_LIMIT} results. */
-    public static SearchRequest of(String query) {
-        return new SearchRequest(query, EnumSet.allOf(SearchType.class), SearchMode.HYBRID, DEFAULT_LIMIT);
-    }
 }

@@ -14,17 +14,23 @@ import java.util.UUID;
  * stemming, so the query is matched in both forms.
  */
 public final class KeywordQuery {
+    /**
+     * The query as full text, bound as {@code :query}: English stems for prose, 'simple' words for names. Snippets
+     * ({@link ResultRows}) mark the same words.
+     */
+    static final String TSQUERY = "websearch_to_tsquery('english', :query) || websearch_to_tsquery('simple', :query)";
+
     private KeywordQuery() {
     }
 
     public static List<Candidate> run(Handle handle, String query, Set<SearchType> types, int limit) {
         return handle.createQuery("""
-                        WITH q AS (SELECT websearch_to_tsquery('english', :query) || websearch_to_tsquery('simple', :query) AS q)
+                        WITH q AS (SELECT %s AS q)
                         SELECT d.entity_type, d.entity_id, ts_rank_cd(d.search, q.q) AS rank
                         FROM memory.search_documents d, q
                         WHERE d.entity_type = ANY (:types) AND d.search @@ q.q
                         ORDER BY rank DESC, d.entity_id
-                        LIMIT :limit""")
+                        LIMIT :limit""".formatted(TSQUERY))
                 .bind("query", query).bindArray("types", String.class, types.stream().map(SearchType::entityType).toList())
                 .bind("limit", limit)
                 .map((rs, ctx) -> Candidate.whole(SearchType.ofEntityType(rs.getString(1)), rs.getObject(2, UUID.class),

@@ -32,11 +32,9 @@ public final class ResultRows {
         if (ranked.isEmpty()) {
             return List.of();
         }
-        Map<UUID, Candidate> byId = new HashMap<>();
-        ranked.forEach(c -> byId.put(c.id(), c));
         Map<UUID, Row> rows = new HashMap<>();
         handle.createQuery("""
-                        WITH q AS (SELECT websearch_to_tsquery('english', :query) || websearch_to_tsquery('simple', :query) AS q)
+                        WITH q AS (SELECT %s AS q)
                         SELECT d.entity_id, d.title, d.town_id, t.slug, d.visibility = 'shared',
                                ts_headline('english',
                                            CASE WHEN c.passage_start >= 0
@@ -46,7 +44,7 @@ public final class ResultRows {
                         FROM unnest(:types, :ids, :starts, :ends) AS c (entity_type, entity_id, passage_start, passage_end)
                         JOIN memory.search_documents d ON d.entity_type = c.entity_type AND d.entity_id = c.entity_id
                         LEFT JOIN core.towns t ON t.id = d.town_id
-                        CROSS JOIN q""")
+                        CROSS JOIN q""".formatted(KeywordQuery.TSQUERY))
                 .bind("query", query).bind("headlineChars", HEADLINE_INPUT_CHARS)
                 .bindArray("types", String.class, ranked.stream().map(c -> c.type().entityType()).toList())
                 .bindArray("ids", UUID.class, ranked.stream().map(Candidate::id).toList())
