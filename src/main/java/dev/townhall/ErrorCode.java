@@ -22,6 +22,19 @@ public enum ErrorCode {
     VERIFY_FAILED(18, 500, true),
     /** The embedding provider was unreachable, kept failing, or answered with something other than valid vectors. */
     EMBEDDING_FAILED(20, 502, true),
+    /** No credential, or one that is unknown, revoked or expired. */
+    UNAUTHENTICATED(21, 401, true),
+    /** The request needs a version precondition ({@code If-Match}) and carried none. */
+    PRECONDITION_REQUIRED(22, 428, true),
+    /** The version the caller based its change on is no longer the row's version. */
+    PRECONDITION_FAILED(23, 412, true),
+    /** Well-formed input whose values the database refuses (a constraint, a type, a reference). */
+    UNPROCESSABLE(24, 422, true),
+    PAYLOAD_TOO_LARGE(25, 413, true),
+    UNSUPPORTED_MEDIA_TYPE(26, 415, true),
+    RATE_LIMITED(27, 429, true),
+    /** A statement or request ran longer than its limit and was cancelled. */
+    TIMEOUT(28, 503, true),
     INTERNAL(70, 500, false);
 
     private final int exitStatus;
