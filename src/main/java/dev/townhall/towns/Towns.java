@@ -74,6 +74,22 @@ public final class Towns implements AutoCloseable {
         return orgId;
     }
 
+    /**
+     * The owner role's pool, for a service that administers its own core table the way Towns does (as the
+     * operator, writing {@link #audit}): API keys. Work for a person goes through {@link #as} instead.
+     */
+    public Jdbi ownerJdbi() {
+        return owner;
+    }
+
+    /**
+     * The application role's pool, for the narrow lookups that come before any town context (authenticating an API
+     * key through its SECURITY DEFINER function); RLS shows this role nothing without a context.
+     */
+    public Jdbi appJdbi() {
+        return app;
+    }
+
     // ---- contexts ------------------------------------------------------------------------------------------
 
     /** A context for the user and town named {@code actor} ("user@town"; user = handle, username or email). */
@@ -384,7 +400,8 @@ public final class Towns implements AutoCloseable {
                 .bind("id", rowId).mapTo(UUID.class).one();
     }
 
-    private void audit(Handle h, UUID townId, String action, String table, UUID rowId) {
+    /** Records an operator's action ({@code actor} 'cli') in core.audit_log, inside the owner transaction {@code h}. */
+    public void audit(Handle h, UUID townId, String action, String table, UUID rowId) {
         h.createUpdate("""
                         INSERT INTO core.audit_log (org_id, town_id, actor, action, table_name, row_id)
                         VALUES (:org, CAST(:town AS uuid), 'cli', :action, :table, CAST(:row AS uuid))""")
