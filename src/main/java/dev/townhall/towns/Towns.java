@@ -8,6 +8,7 @@ import dev.townhall.db.Identifiers;
 import dev.townhall.db.Pools;
 import dev.townhall.search.EmbeddedEntity;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -116,6 +117,18 @@ public final class Towns implements AutoCloseable {
                 .bind("org", orgId).bind("ref", ref).mapTo(UUID.class).findOne())
                 .orElseThrow(() -> new TownHallException(ErrorCode.NOT_FOUND, "no user '" + ref + "' in this organisation"
                         + " (add one with ./townhall users add)"));
+    }
+
+    /**
+     * Runs {@code work} in a read-only transaction as the application role with no town context: for reading the
+     * system catalogs (tables, columns, indexes), which every role may read. Row-level security shows such a
+     * transaction no tenant row.
+     */
+    public <T, X extends Exception> T readCatalog(HandleCallback<T, X> work) throws X {
+        return app.inTransaction(h -> {
+            h.execute("SET TRANSACTION READ ONLY");
+            return work.withHandle(h);
+        });
     }
 
     /** Every tenant table, from the catalog (tables carrying the tenant policies). */
