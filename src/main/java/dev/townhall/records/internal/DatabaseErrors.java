@@ -74,7 +74,7 @@ public final class DatabaseErrors {
                     + " still refer to this " + table.resource() + " row; change or delete them first", failure);
         }
         return error(ErrorCode.UNPROCESSABLE, column, column.map(c -> "'" + c + "'").orElse("a reference")
-                + " names a row that does not exist in this town", failure);
+                + " names a row that does not exist or that this town may not refer to", failure);
     }
 
     /** PostgreSQL names no column for a bad value; when exactly one written column has the type it names, that one. */
