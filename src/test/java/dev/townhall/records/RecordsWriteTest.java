@@ -255,6 +255,10 @@ class RecordsWriteTest {
                 .satisfies(field(ErrorCode.UNPROCESSABLE, "company_id"));
         assertThatThrownBy(() -> records.create(kristina, "companies", Map.of("name", "X", "employee_count", 1e12)))
                 .satisfies(field(ErrorCode.UNPROCESSABLE, "employee_count"));
+        assertThatThrownBy(() -> records.create(kristina, "companies", Map.of("name", "X", "annual_revenue",
+                new BigDecimal("1e17")))).satisfies(field(ErrorCode.UNPROCESSABLE, "annual_revenue"));
+        assertThatThrownBy(() -> records.create(kristina, "deals", Map.of("name", "X", "probability", 101)))
+                .satisfies(field(ErrorCode.UNPROCESSABLE, "probability")).hasMessageContaining("deals_probability_check");
         assertThatThrownBy(() -> records.create(kristina, "companies", Map.of("name", "X", "revenue_currency", "EURO")))
                 .satisfies(field(ErrorCode.UNPROCESSABLE, "revenue_currency"));
         assertThatThrownBy(() -> records.create(kristina, "deals", Map.of("name", "X", "visibility", "public")))

@@ -41,9 +41,9 @@ public final class DatabaseErrors {
             case "23505" -> error(ErrorCode.CONFLICT, constraintColumn, table.resource() + " already has a row with this "
                     + constraintColumn.map(c -> "'" + c + "'").orElse("unique value"), failure);
             case "23503" -> foreignKey(table, server, constraintColumn, failure);
-            case "23514" -> error(ErrorCode.UNPROCESSABLE, constraintColumn, "the value"
-                    + constraintColumn.map(c -> " of '" + c + "'").orElse("s") + " break check "
-                    + (server == null ? "" : server.getConstraint()) + " of " + table.table(), failure);
+            case "23514" -> error(ErrorCode.UNPROCESSABLE, constraintColumn, constraintColumn.map(c -> "'" + c + "'")
+                    .orElse("the row") + " fails the check " + (server == null ? "" : server.getConstraint())
+                    + " of " + table.table(), failure);
             case "23502" -> {
                 Optional<String> column = Optional.ofNullable(server == null ? null : server.getColumn());
                 yield error(ErrorCode.UNPROCESSABLE, column, column.map(c -> "'" + c + "' is required").orElse(firstLine),
@@ -51,8 +51,8 @@ public final class DatabaseErrors {
             }
             case "22P02", "22007", "22008", "22001", "22003", "22023", "22021", "22004" ->
                     error(ErrorCode.UNPROCESSABLE, dataErrorColumn(table, server, firstLine, written), firstLine, failure);
-            case "42501" -> new TownHallException(ErrorCode.FORBIDDEN, "row-level security refused this change to "
-                    + table.resource() + ": your role in this town may not make it", failure);
+            case "42501" -> new TownHallException(ErrorCode.FORBIDDEN, "your role in this town may not make this"
+                    + " change to " + table.resource(), failure);
             case "25006" -> new TownHallException(ErrorCode.FORBIDDEN, "this request may only read, not change "
                     + table.resource(), failure);
             case "57014" -> new TownHallException(ErrorCode.TIMEOUT, "the statement on " + table.resource()
