@@ -243,14 +243,11 @@ class RecordsListTest {
     @Test
     void sqlLookingInputIsAValueOrARefusedNameAndChangesNothing() {
         long before = count("crm.deals") + count("crm.companies");
-        for (String value : List.of("lead' OR '1'='1", "lead'; DELETE FROM crm.deals; --", "\\'; DROP TABLE crm.deals",
-                "lead\u0000")) {
-            try {
-                assertThat(walk(allan, "deals", Map.of("stage", value))).as(value).isEmpty();
-            } catch (dev.townhall.TownHallException refused) {
-                assertThat(refused.code()).as(value).isIn(ErrorCode.INVALID_INPUT, ErrorCode.UNPROCESSABLE);
-            }
+        for (String value : List.of("awareness' OR '1'='1", "awareness'; DELETE FROM crm.deals; --",
+                "\\'; DROP TABLE crm.deals", "awareness\" OR \"1\"=\"1")) {
+            assertThat(walk(allan, "deals", Map.of("stage", value))).as(value).isEmpty();
         }
+        assertThatThrownBy(() -> list("deals", "stage", "awareness\u0000")).satisfies(field(ErrorCode.INVALID_INPUT, "stage"));
         for (String name : List.of("stage = stage OR 1=1 --", "\"stage\"", "stage;DROP TABLE crm.deals", "1=1")) {
             assertThatThrownBy(() -> list("deals", name, "lead")).as(name).satisfies(field(ErrorCode.INVALID_INPUT, name));
             assertThatThrownBy(() -> list("deals", "sort", name)).as(name).satisfies(field(ErrorCode.INVALID_INPUT, "sort"));

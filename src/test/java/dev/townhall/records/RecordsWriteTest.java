@@ -263,6 +263,11 @@ class RecordsWriteTest {
                 .satisfies(field(ErrorCode.UNPROCESSABLE, "revenue_currency"));
         assertThatThrownBy(() -> records.create(kristina, "deals", Map.of("name", "X", "visibility", "public")))
                 .satisfies(field(ErrorCode.UNPROCESSABLE, "visibility"));
+        assertThatThrownBy(() -> records.create(kristina, "activities", Map.of("activity_type", "note",
+                "occurred_at", "2025-01-01T00:00:00Z", "metadata", Map.of("nul", "a\u0000b"))))
+                .satisfies(field(ErrorCode.UNPROCESSABLE, "metadata"));
+        assertThatThrownBy(() -> records.create(kristina, "companies", Map.of("name", "a\u0000b")))
+                .satisfies(field(ErrorCode.UNPROCESSABLE, "name"));
         assertThatThrownBy(() -> records.create(kristina, "conversations", Map.of("participants", List.of("x"))))
                 .satisfies(field(ErrorCode.UNPROCESSABLE, "participants"));
         UUID user = towns.addUser("dup-" + UUID.randomUUID() + "@example.com", null, "Dup", null);

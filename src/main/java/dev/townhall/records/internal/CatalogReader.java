@@ -163,12 +163,15 @@ public final class CatalogReader {
         };
     }
 
-    /** Text into a string type and booleans into boolean always convert; JSON text from Jackson is always valid JSON. */
+    /**
+     * Text into a string type and JSON booleans into boolean always convert; JSON from Jackson is well-formed but
+     * jsonb still refuses a {@code \u0000} escape.
+     */
     private static boolean castCanFail(ColumnShape.Kind kind, String category) {
         return switch (kind) {
             case TEXT -> !"S".equals(category);
-            case NUMBER, ARRAY -> true;
-            case BOOLEAN, JSON -> false;
+            case NUMBER, ARRAY, JSON -> true;
+            case BOOLEAN -> false;
         };
     }
 

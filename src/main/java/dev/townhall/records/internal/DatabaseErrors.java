@@ -49,8 +49,6 @@ public final class DatabaseErrors {
                 yield error(ErrorCode.UNPROCESSABLE, column, column.map(c -> "'" + c + "' is required").orElse(firstLine),
                         failure);
             }
-            case "22P02", "22007", "22008", "22001", "22003", "22023", "22021", "22004" ->
-                    error(ErrorCode.UNPROCESSABLE, dataErrorColumn(table, server, firstLine, written), firstLine, failure);
             case "42501" -> new TownHallException(ErrorCode.FORBIDDEN, "your role in this town may not make this"
                     + " change to " + table.resource(), failure);
             case "25006" -> new TownHallException(ErrorCode.FORBIDDEN, "this request may only read, not change "
@@ -59,9 +57,16 @@ public final class DatabaseErrors {
                     + " ran over its time limit and was cancelled", failure);
             case "40001", "40P01" -> new TownHallException(ErrorCode.CONFLICT, "a concurrent change to " + table.resource()
                     + " got in the way; try again", failure);
-            default -> state.startsWith("08") || state.equals("57P01")
-                    ? new TownHallException(ErrorCode.DB_UNREACHABLE, "the database connection was lost: " + firstLine, failure)
-                    : failure;
+            default -> {
+                if (state.startsWith("22")) { // data exceptions: bad syntax, out of range, too long, bad escapes
+                    yield error(ErrorCode.UNPROCESSABLE, dataErrorColumn(table, server, firstLine, written), firstLine,
+                            failure);
+                }
+                yield state.startsWith("08") || state.equals("57P01")
+                        ? new TownHallException(ErrorCode.DB_UNREACHABLE, "the database connection was lost: "
+                        + firstLine, failure)
+                        : failure;
+            }
         };
     }
 
