@@ -93,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
      * A fresh key for each demo person, after revoking the keys an earlier demo made for them, so a rerun leaves one
      * working demo key per person. Prints person, town, role and key.
      */
-    private static void printDemoKeys(PrintWriter out, ApiKeys keys) {
+    static void printDemoKeys(PrintWriter out, ApiKeys keys) {
         for (ApiKeyInfo old : keys.list(Optional.empty())) {
             if (old.name().equals(DEMO_KEY_NAME) && old.revokedAt().isEmpty()) {
                 keys.revoke(old.id().toString());
