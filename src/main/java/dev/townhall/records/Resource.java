@@ -1,5 +1,7 @@
 package dev.townhall.records;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -12,7 +14,8 @@ import java.util.Set;
  *                        per row and per caller)
  * @param columns         the visible columns in table order; hidden ones ({@code org_id}, full-text and vector
  *                        columns, password/secret/hash columns) never appear anywhere
- * @param filterable      columns that take an equality filter: the first column of some btree or hash index
+ * @param filterable      columns that take an equality filter: the first column of some btree or hash index (this
+ *                        and the other sets are in table order)
  * @param sortable        columns a list may be sorted by: the first column of some btree index, never null, and
  *                        {@code id}
  * @param writableColumns columns a body may set; empty for read-only resources
@@ -21,8 +24,13 @@ public record Resource(String name, String table, boolean writable, List<String>
                        Set<String> sortable, Set<String> writableColumns) {
     public Resource {
         columns = List.copyOf(columns);
-        filterable = Set.copyOf(filterable);
-        sortable = Set.copyOf(sortable);
-        writableColumns = Set.copyOf(writableColumns);
+        filterable = inOrder(filterable);
+        sortable = inOrder(sortable);
+        writableColumns = inOrder(writableColumns);
+    }
+
+    /** The sets keep table order, so lists of names (messages, API documents) read like the table. */
+    private static Set<String> inOrder(Set<String> names) {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(names));
     }
 }
