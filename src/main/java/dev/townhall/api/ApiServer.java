@@ -22,6 +22,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.net.BindException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * TownHall's HTTP service: the JSON API under {@code /api/v1} (docs/api.md), the console at {@code /}, the OpenAPI
@@ -81,7 +84,7 @@ public final class ApiServer implements AutoCloseable {
                     files.hostedPath = "/";
                     files.directory = CONSOLE_RESOURCES;
                     files.location = Location.CLASSPATH;
-                    files.headers = java.util.Map.of("X-Content-Type-Options", "nosniff");
+                    files.headers = Map.of("X-Content-Type-Options", "nosniff");
                 });
                 config.routes.exception(Exception.class, pipeline::onException);
                 errorStatuses().forEach(status -> config.routes.error(status, pipeline::onErrorStatus));
@@ -129,8 +132,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Every status of the error model, and 405: the statuses Javalin may answer with on its own. */
-    private static java.util.Set<Integer> errorStatuses() {
-        java.util.Set<Integer> statuses = new java.util.TreeSet<>(List.of(405));
+    private static Set<Integer> errorStatuses() {
+        Set<Integer> statuses = new TreeSet<>(List.of(405));
         for (ErrorCode code : ErrorCode.values()) {
             statuses.add(code.httpStatus());
         }

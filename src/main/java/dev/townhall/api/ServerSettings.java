@@ -27,6 +27,8 @@ public final class ServerSettings {
      * virtual threads).
      */
     public static final int DEFAULT_THREADS = 32;
+    /** Jetty keeps a few threads for accepting and selecting; fewer than this leaves none for requests. */
+    private static final int MIN_THREADS = 8;
     /** The largest request body (1 MiB); a larger one is refused with 413 before it is read. */
     public static final int MAX_BODY_BYTES = 1 << 20;
 
@@ -107,9 +109,6 @@ public final class ServerSettings {
         return resolve(values, Map.of(), Path.of("/nonexistent", TownHallConfig.CONFIG_FILE));
     }
 
-    /** Jetty keeps a few threads for accepting and selecting; fewer than this leaves none for requests. */
-    private static final int MIN_THREADS = 8;
-
     private static int whole(Map<Key, String> values, Key key, int min, int max, int fallback) {
         String value = values.get(key);
         if (value == null) {
@@ -169,10 +168,18 @@ public final class ServerSettings {
     }
 
     public ServerSettings withStatementTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new TownHallException(ErrorCode.CONFIG, Key.STATEMENT_TIMEOUT_MS.confKey
+                    + " must be positive, got " + timeout.toMillis() + " ms");
+        }
         return new ServerSettings(bind, port, timeout, ratePerSecond, rateBurst, threads);
     }
 
     public ServerSettings withRateLimit(int perSecond, int burst) {
+        if (perSecond < 1 || burst < 1) {
+            throw new TownHallException(ErrorCode.CONFIG, Key.RATE_PER_SECOND.confKey + " and " + Key.RATE_BURST.confKey
+                    + " must be at least 1, got " + perSecond + " and " + burst);
+        }
         return new ServerSettings(bind, port, statementTimeout, perSecond, burst, threads);
     }
 

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +88,20 @@ class ApiServerTest {
             JsonNode error = ServedTowns.json(response).path("error");
             assertThat(error.path("code").asText()).isEqualTo("not_found");
             assertThat(error.has("field")).isTrue();
+        }
+    }
+
+    @Test
+    void requestsJettyRefusesItselfAnswerTheJsonErrorBodyToo() throws Exception {
+        for (String request : List.of("NOT A REQUEST LINE\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(20_000) + "\r\n\r\n")) {
+            try (Socket socket = new Socket("127.0.0.1", served.server.port())) {
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(response).startsWith("HTTP/1.1 4");
+                assertThat(response).contains("application/json").contains("{\"error\":{\"code\":\"invalid_input\"");
+            }
         }
     }
 

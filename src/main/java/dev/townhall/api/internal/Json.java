@@ -33,7 +33,7 @@ public final class Json {
     private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
     };
 
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             // record components (executedAt) read like the rest of the API (next_cursor); map keys stay as they are
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -58,15 +58,6 @@ public final class Json {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new TownHallException(ErrorCode.INTERNAL, "cannot write a response as JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    /** A JSON document read from text the server owns (the OpenAPI contract). */
-    public static JsonNode tree(byte[] json) {
-        try {
-            return MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.townhall.api.internal;
 
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -19,11 +18,5 @@ public final class JsonErrorHandler extends ErrorHandler {
                                     Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Json.CONTENT_TYPE);
         response.write(true, ByteBuffer.wrap(Json.bytes(ApiError.fromStatus(code, message).body())), callback);
-    }
-
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, Json.CONTENT_TYPE);
-        return ByteBuffer.wrap(Json.bytes(ApiError.fromStatus(status, reason).body()));
     }
 }

@@ -21,10 +21,9 @@ import java.util.UUID;
  * becomes the one JSON error body, and every request ends with one access-log line and one timer sample.
  */
 public final class Pipeline {
-    /** Logger of the access log: one line per request; never a key, never a body. */
-    public static final String ACCESS_LOG = "dev.townhall.api.access";
-    static final String TOWN_HEADER = "TownHall-Town";
-    private static final Logger ACCESS = LoggerFactory.getLogger(ACCESS_LOG);
+    private static final String TOWN_HEADER = "TownHall-Town";
+    /** The access log: one line per request; never a key, never a body (simplelogger.properties turns it on). */
+    private static final Logger ACCESS = LoggerFactory.getLogger("dev.townhall.api.access");
     private static final String ROUTE = "townhall.route";
     private static final String KEY_ID = "townhall.keyId";
     private static final String BEARER = "Bearer ";

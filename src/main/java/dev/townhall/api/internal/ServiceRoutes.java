@@ -98,8 +98,9 @@ public final class ServiceRoutes {
                         town.put("role", rs.getString(5));
                         return town;
                     }).list();
+            // authentication found an active membership in an active town, so the acting town is among them
             me.put("town", memberships.stream().filter(t -> caller.townId().equals(t.get("id"))).findFirst()
-                    .orElse(Map.of("id", caller.townId(), "slug", caller.townSlug())));
+                    .orElseThrow());
             me.put("role", caller.role().sqlName());
             me.put("key", Map.of("id", caller.keyId(), "prefix", caller.keyPrefix()));
             me.put("towns", memberships);

@@ -44,7 +44,7 @@ public final class SystemRoutes {
     }
 
     /** The OpenAPI contract this build serves, as a JSON tree. */
-    public static JsonNode openapi() {
+    private static JsonNode openapi() {
         try {
             return new YAMLMapper().readTree(resource(OPENAPI_RESOURCE));
         } catch (IOException e) {
