@@ -6,7 +6,9 @@ import dev.townhall.testing.PostgresExtension;
 import dev.townhall.towns.Role;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -242,6 +245,24 @@ class ApiServerTest {
                 "If-Match", replacedVersion);
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
         assertThat(served.get("/api/v1/companies/" + id, allan()).statusCode()).isEqualTo(404);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyResourceListsAndReadsItsRowsWithVersions() {
+        return served.records.resources().stream().map(resource -> DynamicTest.dynamicTest(resource.name(), () -> {
+            HttpResponse<String> list = served.get("/api/v1/" + resource.name() + "?limit=2", allan());
+            assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+            JsonNode page = ServedTowns.json(list);
+            assertThat(page.path("items").isArray()).isTrue();
+            assertThat(page.has("next_cursor")).isTrue();
+            if (page.path("items").size() > 0) {
+                JsonNode first = page.path("items").get(0);
+                HttpResponse<String> one = served.get("/api/v1/" + resource.name() + "/" + first.path("id").asText(),
+                        allan());
+                assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+                assertThat(one.headers().firstValue("ETag")).hasValue("\"" + first.path("_version").asText() + "\"");
+            }
+        }));
     }
 
     @Test
