@@ -52,12 +52,17 @@ final class ServedTowns implements AutoCloseable {
 
     /** Sample towns and people in {@code db}, served with {@code settings} (its port replaced by a free one). */
     static ServedTowns start(Database db, ServerSettings settings) {
+        return start(db, settings, Search.keywordOnly());
+    }
+
+    /** As {@link #start(Database, ServerSettings)}, searching with {@code search}. */
+    static ServedTowns start(Database db, ServerSettings settings, Search search) {
         Towns towns = Towns.open(db);
         try {
             SampleTowns.ensure(towns);
             ApiKeys keys = ApiKeys.on(towns);
             Records records = Records.load(towns);
-            ApiServer server = ApiServer.start(db, towns, keys, records, Search.keywordOnly(), settings.withPort(0));
+            ApiServer server = ApiServer.start(db, towns, keys, records, search, settings.withPort(0));
             ServedTowns served = new ServedTowns(db, towns, keys, records, server);
             for (SampleTowns.Person person : SampleTowns.PEOPLE) {
                 served.keyOf.put(person.handle(), keys.create(person.handle(), person.town(), Optional.empty(),
