@@ -13,12 +13,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code /health} answers 200 only while the database answers and holds exactly this build's changesets: 503 with
- * the counts when a changeset is pending, 503 with {@code db_unreachable} when the database cannot be reached.
+ * the counts when a changeset is pending, 503 with {@code db_unreachable} when the database cannot be reached. A
+ * reading answers for a second, so a flood of unauthenticated probes opens one connection a second.
  */
 @ExtendWith(PostgresExtension.class)
 class HealthTest {
@@ -29,11 +32,16 @@ class HealthTest {
     }
 
     @Test
-    void healthTurns503WhenAChangesetIsPending() {
+    void healthTurns503WhenAChangesetIsPending() throws InterruptedException {
         try (ServedTowns served = ServedTowns.start(db)) {
             assertThat(served.get("/health", null).statusCode()).isEqualTo(200);
             served.owner("DELETE FROM databasechangelog WHERE id = 'intel-104-ai-costs-view'");
             HttpResponse<String> pending = served.get("/health", null);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (pending.statusCode() == 200 && System.nanoTime() < deadline) {
+                Thread.sleep(100); // a reading answers /health for a second
+                pending = served.get("/health", null);
+            }
             assertThat(pending.statusCode()).isEqualTo(503);
             JsonNode body = ServedTowns.json(pending);
             assertThat(body.path("status").asText()).isEqualTo("migrations_pending");
@@ -63,6 +71,9 @@ class HealthTest {
             assertThat(body.path("status").asText()).isEqualTo("database_unavailable");
             assertThat(body.path("error").path("code").asText()).isEqualTo("db_unreachable");
             assertThat(health.body()).doesNotContain(owner.password()).doesNotContain(String.valueOf(closedPort));
+            List<HttpResponse<String>> flood = IntStream.range(0, 50).parallel()
+                    .mapToObj(i -> ServedTowns.sendTo(server, "GET", "/health")).toList();
+            assertThat(flood).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(503));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.townhall.api.internal;
 
+import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.schema.Changesets;
 import dev.townhall.schema.ReleaseLock;
@@ -9,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,6 +31,7 @@ public final class SchemaFacts {
 
     private final Database db;
     private final List<Changesets.Changeset> built;
+    private Reading lastReading; // guarded by this
     private final String buildRelease;
     private final int unreleased;
 
@@ -73,6 +76,29 @@ public final class SchemaFacts {
             summary.put("release", databaseRelease);
             return summary;
         }
+    }
+
+    /** One reading of {@link #status()}: the status, or the failure, and when it was taken. */
+    private record Reading(long takenAtNanos, Status status, TownHallException failure) {
+    }
+
+    /**
+     * {@link #status()} as read at most {@code maxAge} ago. {@code /health} needs no key, so a flood of probes must
+     * not open a connection each: concurrent callers wait for one reading and share it, failure included.
+     */
+    public synchronized Status recentStatus(Duration maxAge) {
+        long now = System.nanoTime();
+        if (lastReading == null || now - lastReading.takenAtNanos() > maxAge.toNanos()) {
+            try {
+                lastReading = new Reading(now, status(), null);
+            } catch (TownHallException e) {
+                lastReading = new Reading(now, null, e);
+            }
+        }
+        if (lastReading.failure() != null) {
+            throw lastReading.failure();
+        }
+        return lastReading.status();
     }
 
     /** Reads the database's history; fails with the connection's one-line error when the database is down. */
