@@ -157,6 +157,7 @@ class BadInputMatrixTest {
                 assertThat(response.statusCode()).as(label + ": " + response.body()).isEqualTo(401);
                 JsonNode error = error(response);
                 assertThat(error.path("code").asText()).as(label).isEqualTo("unauthenticated");
+                assertThat(response.headers().firstValue("WWW-Authenticate")).as(label).hasValue("Bearer realm=\"townhall\"");
                 assertThat(response.headers().firstValue("ETag")).as(label).isEmpty();
                 assertThat(response.headers().firstValue("Location")).as(label).isEmpty();
                 secrets.forEach(secret -> assertThat(response.body()).as(label).doesNotContain(secret));

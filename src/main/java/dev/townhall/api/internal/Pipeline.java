@@ -65,9 +65,10 @@ public final class Pipeline {
             ctx.attribute(KEY_ID, caller.keyId());
             long waitNanos = buckets.take(caller.keyId());
             if (waitNanos > 0) {
-                ctx.header("Retry-After", Long.toString(TokenBuckets.retryAfterSeconds(waitNanos)));
+                long seconds = TokenBuckets.retryAfterSeconds(waitNanos);
+                ctx.header("Retry-After", Long.toString(seconds));
                 throw new TownHallException(ErrorCode.RATE_LIMITED, "this key made too many requests; retry after "
-                        + TokenBuckets.retryAfterSeconds(waitNanos) + " s");
+                        + seconds + " s");
             }
             handler.handle(new ApiRequest(ctx, caller, caller.context().withStatementTimeout(statementTimeout), route,
                     metrics));
@@ -92,6 +93,9 @@ public final class Pipeline {
     /** The one error body for whatever a handler (or Javalin) threw. */
     public void onException(Exception failure, Context ctx) {
         ApiError error = ApiError.from(failure, describe(ctx));
+        if (error.code() == ErrorCode.UNAUTHENTICATED) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"townhall\"");
+        }
         Json.respond(ctx, error.status(), error.body());
     }
 
