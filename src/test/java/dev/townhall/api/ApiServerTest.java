@@ -85,13 +85,17 @@ class ApiServerTest {
     void unknownPathsAndMethodsAnswerTheJsonErrorBody() {
         for (HttpResponse<String> response : List.of(served.get("/no/such/page", null),
                 served.get("/api/v1/no-such-resource", allan()),
-                served.send("DELETE", "/api/v1/audit/" + java.util.UUID.randomUUID(), allan(), null),
+                served.send("PUT", "/api/v1/companies", allan(), "{}"),
                 served.send("POST", "/health", null, "{}"))) {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
             JsonNode error = ServedTowns.json(response).path("error");
             assertThat(error.path("code").asText()).isEqualTo("not_found");
             assertThat(error.has("field")).isTrue();
         }
+        HttpResponse<String> readOnly = served.send("DELETE", "/api/v1/audit/" + java.util.UUID.randomUUID(), allan(),
+                null, "If-Match", "\"1\"");
+        assertThat(readOnly.statusCode()).as("a read-only resource refuses writes").isEqualTo(403);
+        assertThat(ServedTowns.json(readOnly).path("error").path("field").asText()).isEqualTo("resource");
     }
 
     @Test

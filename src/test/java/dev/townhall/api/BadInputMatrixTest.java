@@ -35,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Bad requests against every route the server registered ({@link ApiServer#routes()}), so a new route is covered
  * without touching this test: bad credentials answer 401 with one JSON error and nothing else; another town's row
  * answers exactly like a random id; bad bodies, types, fields, sizes, media types and SQL-looking filters and
- * sorts answer 4xx naming the field; changes without {@code If-Match} answer 428; and none of them changes a row
- * (each table's contents are fingerprinted before and after).
+ * sorts answer 4xx naming the field; changes without {@code If-Match} answer 428; writes to a read-only resource
+ * answer 403 whatever they carry; and none of them changes a row (each table's contents are fingerprinted before
+ * and after).
  */
 @ExtendWith(PostgresExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -117,6 +118,18 @@ class BadInputMatrixTest {
         return route.method().equals("POST") || route.method().equals("PATCH") || route.method().equals("PUT");
     }
 
+    /** A write to a read-only resource: refused with 403 before its body or version is looked at. */
+    private boolean readOnlyWrite(ApiServer.Route route) {
+        return !route.method().equals("GET") && resourceOf(route).map(r -> !r.writable()).orElse(false);
+    }
+
+    private void assertReadOnlyRefusal(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+        JsonNode error = error(response);
+        assertThat(error.path("code").asText()).isEqualTo("forbidden");
+        assertThat(error.path("field").asText()).isEqualTo("resource");
+    }
+
     private static boolean needsVersion(ApiServer.Route route) {
         return route.method().equals("PATCH") || route.method().equals("PUT") || route.method().equals("DELETE");
     }
@@ -194,7 +207,7 @@ class BadInputMatrixTest {
                         "Bearer " + kristina, body, "If-Match", "\"1\"");
                 HttpResponse<String> nobodys = send(route, route.path().replace("{id}", randomId),
                         "Bearer " + kristina, body, "If-Match", "\"1\"");
-                assertThat(theirs.statusCode()).as(theirs.body()).isEqualTo(404);
+                assertThat(theirs.statusCode()).as(theirs.body()).isEqualTo(readOnlyWrite(route) ? 403 : 404);
                 assertThat(theirs.body().replace(hidden.get(), "ID")).isEqualTo(nobodys.body().replace(randomId, "ID"));
                 assertThat(theirs.headers().map().keySet()).isEqualTo(nobodys.headers().map().keySet());
                 assertThat(fingerprint(route)).isEqualTo(before);
@@ -220,6 +233,14 @@ class BadInputMatrixTest {
                 route.method() + " " + route.path(), () -> {
                     String path = concrete(route);
                     String before = fingerprint(route);
+                    if (readOnlyWrite(route)) {
+                        for (String body : new String[]{"{\"name\": ", "{\"no_such_column\": 1}", "[]"}) {
+                            assertReadOnlyRefusal(send(route, path, "Bearer " + kristina, body, "If-Match", "\"1\""));
+                        }
+                        assertReadOnlyRefusal(send(route, path, "Bearer " + kristina, "{}", "Content-Type", "text/plain"));
+                        assertThat(fingerprint(route)).isEqualTo(before);
+                        return;
+                    }
                     Map<String, Integer> statuses = new LinkedHashMap<>();
                     statuses.put("{\"name\": ", 400);
                     statuses.put("{} trailing", 400);
@@ -288,10 +309,14 @@ class BadInputMatrixTest {
                     String before = fingerprint(route);
                     HttpResponse<String> response = send(route, path, "Bearer " + kristina,
                             takesBody(route) ? "{}" : null);
-                    assertThat(response.statusCode()).as(response.body()).isEqualTo(428);
-                    JsonNode error = error(response);
-                    assertThat(error.path("code").asText()).isEqualTo("precondition_required");
-                    assertThat(error.path("field").asText()).isEqualTo("If-Match");
+                    if (readOnlyWrite(route)) {
+                        assertReadOnlyRefusal(response);
+                    } else {
+                        assertThat(response.statusCode()).as(response.body()).isEqualTo(428);
+                        JsonNode error = error(response);
+                        assertThat(error.path("code").asText()).isEqualTo("precondition_required");
+                        assertThat(error.path("field").asText()).isEqualTo("If-Match");
+                    }
                     assertThat(fingerprint(route)).isEqualTo(before);
                 }));
     }
@@ -333,8 +358,12 @@ class BadInputMatrixTest {
                     String before = fingerprint(route);
                     HttpResponse<String> response = send(route, concrete(route) + "?debug=1", "Bearer " + kristina,
                             takesBody(route) ? "{}" : null, "If-Match", "\"1\"");
-                    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-                    assertThat(error(response).path("field").asText()).isEqualTo("debug");
+                    if (readOnlyWrite(route)) {
+                        assertReadOnlyRefusal(response);
+                    } else {
+                        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+                        assertThat(error(response).path("field").asText()).isEqualTo("debug");
+                    }
                     assertThat(fingerprint(route)).isEqualTo(before);
                 }));
     }

@@ -1,5 +1,7 @@
 package dev.townhall.api.internal;
 
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
 import dev.townhall.records.ListQuery;
 import dev.townhall.records.Page;
 import dev.townhall.records.Records;
@@ -14,10 +16,11 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The row resources of {@link Records}, each under {@code /api/v1/{resource}}: list and read for all of them;
- * create, change ({@code PATCH} some columns, {@code PUT} every writable column), and delete for the writable ones,
- * always with the version the change is based on ({@code If-Match}). Rows are their columns plus {@code _version},
- * which single-row answers repeat as the {@code ETag}.
+ * The row resources of {@link Records}, each under {@code /api/v1/{resource}}: list, read, create, change
+ * ({@code PATCH} some columns, {@code PUT} every writable column) and delete, changes always with the version they
+ * are based on ({@code If-Match}). A read-only resource answers every write with 403 (docs/api.md) before its body
+ * or version is looked at. Rows are their columns plus {@code _version}, which single-row answers repeat as the
+ * {@code ETag}.
  */
 public final class RecordRoutes {
     public static final String PREFIX = "/api/v1/";
@@ -42,6 +45,14 @@ public final class RecordRoutes {
                 table.keyed(HandlerType.PATCH, item, request -> routes.update(request, name, false));
                 table.keyed(HandlerType.PUT, item, request -> routes.update(request, name, true));
                 table.keyed(HandlerType.DELETE, item, request -> routes.delete(request, name));
+            } else {
+                Pipeline.KeyHandler refuse = request -> {
+                    throw TownHallException.forField(ErrorCode.FORBIDDEN, "resource", name + " is read-only here");
+                };
+                table.keyed(HandlerType.POST, collection, refuse);
+                table.keyed(HandlerType.PATCH, item, refuse);
+                table.keyed(HandlerType.PUT, item, refuse);
+                table.keyed(HandlerType.DELETE, item, refuse);
             }
         }
     }
