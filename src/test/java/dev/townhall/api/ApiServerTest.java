@@ -144,6 +144,10 @@ class ApiServerTest {
         assertThat(body.path("mode").asText()).isEqualTo("keyword");
         assertThat(body.path("hits").findValuesAsText("title")).contains(company);
 
+        JsonNode singular = ServedTowns.json(served.get("/api/v1/search?mode=keyword&types=company,contact&q=" + word,
+                allan()));
+        assertThat(singular.path("hits").findValuesAsText("title")).as("entity type names work too").contains(company);
+
         HttpResponse<String> fluenti = served.get("/api/v1/search?mode=keyword&types=companies&q=" + word,
                 served.keyOf.get("vera"));
         assertThat(ServedTowns.json(fluenti).path("hits").findValuesAsText("title")).doesNotContain(company);

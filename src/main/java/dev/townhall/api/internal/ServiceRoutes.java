@@ -113,7 +113,7 @@ public final class ServiceRoutes {
         Map<String, String> query = request.query(Set.of("q", "mode", "types", "limit"));
         SearchResults results;
         try {
-            SearchRequest asked = new SearchRequest(query.get("q"), SearchType.parseList(query.get("types")),
+            SearchRequest asked = new SearchRequest(query.get("q"), SearchType.parseList(plurals(query.get("types"))),
                     SearchMode.parse(query.getOrDefault("mode", SearchMode.HYBRID.label())),
                     ApiRequest.whole(query, "limit", 1, SearchRequest.MAX_LIMIT, SearchRequest.DEFAULT_LIMIT));
             results = request.database(() -> search.search(request.context(), asked));
@@ -138,6 +138,25 @@ public final class ServiceRoutes {
         body.put("model", results.model().isEmpty() ? null : results.model());
         body.put("hits", hits);
         Json.respond(request.http(), 200, body);
+    }
+
+    /**
+     * {@code types} as {@link SearchType} reads them (plurals: {@code companies,contacts}); the entity type names the
+     * contract's example uses ({@code company,contact}) are read as their plurals.
+     */
+    private static String plurals(String types) {
+        if (types == null) {
+            return null;
+        }
+        List<String> words = new ArrayList<>();
+        for (String word : types.split(",", -1)) {
+            try {
+                words.add(SearchType.ofEntityType(word.strip()).label());
+            } catch (IllegalArgumentException notAnEntityType) {
+                words.add(word);
+            }
+        }
+        return String.join(",", words);
     }
 
     /** The search error with the parameter it concerns ({@code q}, {@code types}, {@code mode}, {@code limit}). */

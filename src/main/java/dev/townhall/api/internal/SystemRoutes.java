@@ -1,5 +1,6 @@
 package dev.townhall.api.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.townhall.ErrorCode;
@@ -50,9 +51,12 @@ public final class SystemRoutes {
     private static JsonNode openapi() {
         try {
             return new YAMLMapper().readTree(resource(OPENAPI_RESOURCE));
-        } catch (IOException e) {
+        } catch (JsonProcessingException e) {
             throw new TownHallException(ErrorCode.INTERNAL, "the OpenAPI contract " + OPENAPI_RESOURCE
-                    + " is not valid YAML: " + e.getMessage(), e);
+                    + " is not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+        } catch (IOException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot read " + OPENAPI_RESOURCE + ": " + e.getMessage(), e);
         }
     }
 
