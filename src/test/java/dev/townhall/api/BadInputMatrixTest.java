@@ -289,6 +289,17 @@ class BadInputMatrixTest {
     }
 
     @Test
+    void oversizeBodiesGetTheirAnswerAndLeaveTheConnectionUsable() {
+        String huge = "{\"name\": \"" + "x".repeat(ServerSettings.MAX_BODY_BYTES + 100_000) + "\"}";
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> response = served.send("POST", "/api/v1/companies", kristina, huge);
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(ServedTowns.json(response).path("error").path("code").asText()).isEqualTo("payload_too_large");
+            assertThat(served.get("/api/v1/me", kristina).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aChunkedBodyOverTheLimitIsRefusedWhileItIsRead() throws Exception {
         byte[] huge = ("{\"name\": \"" + "x".repeat(ServerSettings.MAX_BODY_BYTES) + "\"}").getBytes();
         HttpRequest request = HttpRequest.newBuilder(URI.create(served.server.url() + "api/v1/companies"))

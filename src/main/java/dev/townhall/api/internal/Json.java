@@ -30,6 +30,8 @@ import java.util.Map;
  */
 public final class Json {
     public static final String CONTENT_TYPE = "application/json";
+    /** The most of a refused body that is read and dropped before answering 413. */
+    private static final long DRAIN_BYTES = 8L << 20;
     private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
     };
 
@@ -117,8 +119,9 @@ public final class Json {
 
     /** The body, refusing it as soon as it passes {@code limit} bytes (a chunked body declares no length). */
     private static byte[] readAtMost(Context ctx, int limit) {
-        try (InputStream in = ctx.req().getInputStream()) {
-            byte[] body = in.readNBytes(limit + 1);
+        try {
+            // not closed here: the container owns the stream, and a refusal drains what is left of it
+            byte[] body = ctx.req().getInputStream().readNBytes(limit + 1);
             if (body.length > limit) {
                 throw tooLarge(ctx);
             }
@@ -128,10 +131,36 @@ public final class Json {
         }
     }
 
-    /** The 413; the rest of the body stays unread, so the connection closes after the answer instead of being reused. */
+    /**
+     * The 413. A server that stops reading while the client still sends makes its TCP stack reset the connection,
+     * often before the client has read the answer; so a refused body of up to 8 MiB is read and dropped first (the
+     * connection stays usable), and a larger one closes the connection after the answer.
+     */
     private static TownHallException tooLarge(Context ctx) {
-        ctx.header("Connection", "close");
+        if (!drained(ctx)) {
+            ctx.header("Connection", "close");
+        }
         return new TownHallException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than the limit of "
                 + ServerSettings.MAX_BODY_BYTES / 1024 / 1024 + " MiB");
+    }
+
+    private static boolean drained(Context ctx) {
+        if (ctx.req().getContentLengthLong() > DRAIN_BYTES) {
+            return false;
+        }
+        byte[] buffer = new byte[16_384];
+        long read = 0;
+        try {
+            InputStream in = ctx.req().getInputStream();
+            for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+                read += n;
+                if (read > DRAIN_BYTES) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
