@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What an operator relies on: each key's rate limit (429 with Retry-After, other keys unaffected), {@code /metrics}
@@ -96,6 +97,20 @@ class ServiceOperationsTest {
             assertThat(lines.get(2)).matches(".*GET /api/v1/me 401 [0-9.]+ ms key=-.*");
             assertThat(log).doesNotContain(vera.substring(3)).doesNotContain("B".repeat(40))
                     .doesNotContain("Secret Body").doesNotContain("limit=2");
+        }
+    }
+
+    @Test
+    void aPortInUseIsOneClearError() {
+        try (ServedTowns served = ServedTowns.start(db)) {
+            int taken = served.server.port();
+            assertThatThrownBy(() -> ApiServer.start(db, served.towns, served.keys, served.records,
+                    dev.townhall.search.Search.keywordOnly(), ServerSettings.defaults().withPort(taken)))
+                    .isInstanceOf(dev.townhall.TownHallException.class)
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + taken).hasMessageContaining("--port")
+                    .satisfies(e -> assertThat(((dev.townhall.TownHallException) e).code())
+                            .isEqualTo(dev.townhall.ErrorCode.PORT_IN_USE));
+            assertThat(served.get("/health", null).statusCode()).as("the first server still serves").isEqualTo(200);
         }
     }
 
