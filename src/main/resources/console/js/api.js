@@ -45,6 +45,28 @@ export class ApiError extends Error {
  * parsed JSON body. Throws ApiError for an error answer and when the server cannot be reached.
  */
 export async function get(path, params = {}) {
+  const { response, body } = await request(path, params);
+  if (!response.ok) {
+    const error = body && body.error ? body.error : {};
+    throw new ApiError(response.status, error.code ?? `http_${response.status}`,
+      error.message ?? `${response.status} ${response.statusText}`.trim(), error.field);
+  }
+  return body;
+}
+
+/**
+ * GETs a status document that answers JSON whatever its HTTP status (/health says 503 with a body that tells why):
+ * returns that body. Throws ApiError only when there is no JSON answer.
+ */
+export async function probe(path) {
+  const { response, body } = await request(path, {});
+  if (body === null) {
+    throw new ApiError(response.status, `http_${response.status}`, `${path} answered ${response.status} without JSON`);
+  }
+  return body;
+}
+
+async function request(path, params) {
   const url = new URL(path, window.location.origin);
   for (const [name, value] of Object.entries(params)) {
     if (value !== null && value !== undefined && value !== '') {
@@ -64,13 +86,7 @@ export async function get(path, params = {}) {
   } catch (unreachable) {
     throw new ApiError(0, 'unreachable', 'The TownHall server cannot be reached. Is it running?');
   }
-  const body = await readJson(response);
-  if (!response.ok) {
-    const error = body && body.error ? body.error : {};
-    throw new ApiError(response.status, error.code ?? `http_${response.status}`,
-      error.message ?? `${response.status} ${response.statusText}`.trim(), error.field);
-  }
-  return body;
+  return { response, body: await readJson(response) };
 }
 
 async function readJson(response) {

@@ -1,22 +1,19 @@
 // Rows per table and town, as the caller sees them (row-level security decides), as figures per town, a bar chart
 // and a table.
 
-import { get, items } from '../api.js';
+import { get } from '../api.js';
 import { h, show, card, table, formatCount } from '../dom.js';
 import { barChart } from '../charts.js';
 
 export async function render(view, ctx) {
-  const counts = items(await get('/api/v1/towns/overview'));
-  const towns = ordered(unique(counts.map((c) => c.town)), ctx.towns.map((t) => t.slug));
-  const byTable = new Map();
-  for (const c of counts) {
-    const row = byTable.get(c.table) ?? { table: c.table, values: {}, total: 0 };
-    row.values[c.town] = (row.values[c.town] ?? 0) + Number(c.rows);
-    row.total += Number(c.rows);
-    byTable.set(c.table, row);
-  }
-  const rows = [...byTable.values()].filter((r) => r.total > 0).sort((a, b) => b.total - a.total
-    || a.table.localeCompare(b.table));
+  // {"tables": {"crm.companies": {"aurora": 7909, "fluenti": 3}, ...}}
+  const { tables } = await get('/api/v1/towns/overview');
+  const rows = Object.entries(tables ?? {}).map(([name, perTown]) => ({
+    table: name,
+    values: perTown,
+    total: Object.values(perTown).reduce((sum, n) => sum + Number(n), 0),
+  })).filter((r) => r.total > 0).sort((a, b) => b.total - a.total || a.table.localeCompare(b.table));
+  const towns = ordered(unique(rows.flatMap((r) => Object.keys(r.values))), ctx.towns.map((t) => t.slug));
   const series = towns.map((slug) => ({ key: slug, label: slug, color: ctx.townColor(slug) }));
   const townTotal = (slug) => rows.reduce((sum, r) => sum + (r.values[slug] ?? 0), 0);
 

@@ -1,6 +1,6 @@
 // Search everything the caller may read: hybrid (meaning and words), semantic (meaning) or keyword (words).
 
-import { get, items } from '../api.js';
+import { get } from '../api.js';
 import { h, show, badge, formatScore, errorBox } from '../dom.js';
 
 const MODES = [
@@ -34,7 +34,7 @@ export async function render(view, ctx) {
     return;
   }
   try {
-    const hits = items(await get('/api/v1/search', { q, mode, limit: LIMIT }));
+    const { hits } = await get('/api/v1/search', { q, mode, limit: LIMIT });
     show(results, hits.length === 0
       ? h('p', { class: 'empty' }, `Nothing you can read matches “${q}”.`)
       : h('ol', { class: 'hits' }, hits.map((hit) => result(hit, ctx))));
