@@ -56,7 +56,8 @@ function reconciliationCard(run, rows) {
   }
   return card('Reconciliation', summary,
     barChart({
-      rows: rows.map((r) => ({
+      // a table the run read nothing from has no shares to draw; the table below still lists it
+      rows: rows.filter((r) => Number(r.rows_read) > 0).map((r) => ({
         label: `${r.source_db}.${r.source_table}`,
         values: Object.fromEntries(OUTCOMES.map((o) => [o.key, Number(r[o.key] ?? 0)])),
         note: `${formatCount(r.rows_read)} read`,
