@@ -32,6 +32,7 @@ import java.io.PrintWriter;
                 EmbedCommand.class,
                 ReleaseCommand.class,
                 SearchCommand.class,
+                KeysCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Launcher commands (./townhall only):",
