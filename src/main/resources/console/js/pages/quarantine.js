@@ -5,6 +5,7 @@ import { get, items } from '../api.js';
 import { h, show, card, table, badge, formatTime, shortId, jsonBlock } from '../dom.js';
 
 const PAGE_SIZE = 25;
+const SOURCE_ID_SHOWN = 12;
 const STATUS_TONE = { open: 'warn', fixed: 'info', reimported: 'good', discarded: 'neutral' };
 
 export async function render(view, ctx) {
@@ -18,7 +19,8 @@ export async function render(view, ctx) {
 async function renderList(view, ctx) {
   const cursor = ctx.params.get('cursor');
   const page = Number(ctx.params.get('page') ?? 1);
-  const list = await get('/api/v1/quarantine', { limit: PAGE_SIZE, cursor });
+  // grouped by reason (reason_code leads an index, so it is a sort the API allows; ties go by id)
+  const list = await get('/api/v1/quarantine', { sort: 'reason_code', limit: PAGE_SIZE, cursor });
   const rows = items(list);
   const pager = h('div', { class: 'pager' },
     h('span', { class: 'page-number' }, `page ${page}`),
@@ -30,12 +32,11 @@ async function renderList(view, ctx) {
       }, 'next page ⟩')
       : h('span', { class: 'muted' }, 'last page'));
   show(view, 
-    h('p', { class: 'lede' }, 'Legacy rows the importer set aside, with the reason. Click a row to see it as it was read.'),
+    h('p', { class: 'lede' }, 'Legacy rows the importer set aside, by reason. Click a row to see it as it was read.'),
     card(null, table([
-      { label: 'quarantined', value: (r) => formatTime(r.created_at) },
-      { label: 'source', value: (r) => h('code', {}, `${r.source_db}.${r.source_table}`) },
-      { label: 'source id', value: (r) => r.source_id },
       { label: 'reason', value: (r) => badge(r.reason_code, 'warn') },
+      { label: 'source', value: (r) => h('code', {}, `${r.source_db}.${r.source_table}`) },
+      { label: 'source id', value: (r) => sourceId(r.source_id) },
       { label: 'details', class: 'wrap', value: (r) => r.reason },
       { label: 'status', value: (r) => badge(r.status, STATUS_TONE[r.status]) },
       { label: 'run', value: (r) => shortId(r.run_id) },
@@ -61,6 +62,11 @@ async function renderOne(view, ctx, id) {
     card('The legacy row as read', rowTable(row.original_row, 'original-row'), h('details', {},
       h('summary', {}, 'as JSON'), jsonBlock(row.original_row))),
     row.fixed_row ? card('The reviewer\'s fixed row', rowTable(row.fixed_row, 'fixed-row')) : null);
+}
+
+/** A legacy id as it was; a long one (a uuid) cut short, whole in its tooltip. */
+function sourceId(id) {
+  return id && id.length > SOURCE_ID_SHOWN ? h('code', { class: 'id', title: id }, `${id.slice(0, SOURCE_ID_SHOWN)}…`) : id;
 }
 
 function fact(term, value) {

@@ -8,7 +8,7 @@ const MODES = [
   { value: 'semantic', label: 'Semantic', help: 'meaning' },
   { value: 'keyword', label: 'Keyword', help: 'words' },
 ];
-const LIMIT = 20;
+const LIMIT = 10;
 
 export async function render(view, ctx) {
   const q = ctx.params.get('q') ?? '';

@@ -17,6 +17,7 @@ import dev.townhall.towns.SampleTowns;
 import dev.townhall.towns.Towns;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,12 @@ class ConsoleBrowserTest {
                 }
             }
         }
+    }
+
+    /** Errors a failed step left behind were its own failure: each step starts with an empty console. */
+    @BeforeEach
+    void forgetEarlierSteps() {
+        browser.consoleLog();
     }
 
     @Test

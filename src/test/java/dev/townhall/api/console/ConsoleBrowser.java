@@ -2,7 +2,6 @@ package dev.townhall.api.console;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -15,15 +14,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
@@ -131,22 +130,20 @@ public final class ConsoleBrowser implements AutoCloseable {
         driver.executeScript("window.location.hash = arguments[0]", hash);
     }
 
-    /** A PNG of the whole page (not only the window), as {@code screenshots/NAME.png}. */
+    /** A PNG of the whole page, also what lies below the window, as {@code screenshots/NAME.png}. */
     public Path screenshot(String name) {
-        // grow the window to the page's height so the shot holds everything, then go back
-        Number height = (Number) driver.executeScript(
-                "return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)");
-        driver.manage().window().setSize(new Dimension(WINDOW.getWidth(), Math.max(WINDOW.getHeight(),
-                Math.min(height.intValue() + 20, 4000))));
+        @SuppressWarnings("unchecked")
+        Map<String, Number> size = (Map<String, Number>) driver.executeScript("return {width:"
+                + " document.documentElement.scrollWidth, height: document.documentElement.scrollHeight}");
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+                "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0, "scale", 1,
+                        "width", size.get("width"), "height", size.get("height"))));
+        Path target = screenshots.resolve(name + ".png");
         try {
-            File shot = driver.getScreenshotAs(OutputType.FILE);
-            Path target = screenshots.resolve(name + ".png");
-            Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+            Files.write(target, Base64.getDecoder().decode((String) shot.get("data")));
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            driver.manage().window().setSize(WINDOW);
         }
     }
 

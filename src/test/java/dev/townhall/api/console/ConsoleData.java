@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public final class ConsoleData {
     /** The search the test runs: words of the generated activities, companies and knowledge. */
-    public static final String SEARCH_TEXT = "robot arm order";
+    public static final String SEARCH_TEXT = "price of the robot arm";
 
     private static final String ROBBIE_ROWS = """
             INSERT INTO hubspot_companies (id, name, domain, industry, city, country)
@@ -49,10 +49,16 @@ public final class ConsoleData {
 
             INSERT INTO activities (id, type, subject, body, contact_id, company_id, "timestamp", source)
             SELECT g, (ARRAY['EMAIL', 'CALL', 'MEETING', 'NOTE'])[1 + g % 4],
-                   (ARRAY['Robot arm order: delivery dates', 'Call about the warehouse pilot',
-                          'Quarterly review of the cloud contract', 'Note: energy audit follow-up',
-                          'Pricing for the robot arm order'])[1 + g % 5],
-                   'Discussed next steps with the buyer.', 1 + g % 45, NULL,
+                   (ARRAY['Robot arm order: delivery dates', 'Warehouse pilot kick-off', 'Cloud contract review',
+                          'Energy audit follow-up', 'Pricing for the robot arm order', 'Intro call with a new buyer',
+                          'Contract renewal questions', 'Demo of the picking robot', 'Invoice dispute',
+                          'Site visit in Hamburg', 'Security questionnaire', 'Budget planning for next year'])[1 + g % 12]
+                   || ' with ' || (ARRAY['Acme Robotics', 'Northwind Traders', 'Globex Energy', 'Initech Software',
+                                         'Umbrella Health', 'Stark Logistics', 'Wayne Foods', 'Hooli Cloud'])[1 + (1 + g % 45) % 8],
+                   (ARRAY['Discussed next steps with the buyer.', 'They asked for a revised quote by Friday.',
+                          'Agreed on a two-week trial.', 'Sent the slides and the price list afterwards.',
+                          'Waiting for their legal team.'])[1 + g % 5],
+                   1 + g % 45, NULL,
                    -- 18 months from January 2024, busier towards the end of each quarter
                    CASE WHEN g % 50 = 0 THEN NULL
                         ELSE (extract(epoch FROM timestamptz '2024-01-01 09:00+00'
