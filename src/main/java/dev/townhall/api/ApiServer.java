@@ -81,6 +81,7 @@ public final class ApiServer implements AutoCloseable {
                     files.headers = java.util.Map.of("X-Content-Type-Options", "nosniff");
                 });
                 config.routes.exception(Exception.class, pipeline::onException);
+                errorStatuses().forEach(status -> config.routes.error(status, pipeline::onErrorStatus));
                 config.requestLogger.http(pipeline::onRequestDone);
                 RouteTable table = new RouteTable(config.routes, pipeline);
                 SystemRoutes.register(table, schema, metrics);
@@ -122,6 +123,15 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         app.stop();
         metrics.close();
+    }
+
+    /** Every status of the error model, and 405: the statuses Javalin may answer with on its own. */
+    private static java.util.Set<Integer> errorStatuses() {
+        java.util.Set<Integer> statuses = new java.util.TreeSet<>(List.of(405));
+        for (ErrorCode code : ErrorCode.values()) {
+            statuses.add(code.httpStatus());
+        }
+        return statuses;
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

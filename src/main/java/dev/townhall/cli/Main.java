@@ -33,6 +33,7 @@ import java.io.PrintWriter;
                 ReleaseCommand.class,
                 SearchCommand.class,
                 KeysCommand.class,
+                ServeCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Launcher commands (./townhall only):",

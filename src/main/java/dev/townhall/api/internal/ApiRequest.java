@@ -101,9 +101,10 @@ public final class ApiRequest {
         throw notFound(resource, raw);
     }
 
-    /** The 404 of a row this caller cannot see, the same whatever the reason. */
-    public static TownHallException notFound(String resource, String id) {
-        return TownHallException.forField(ErrorCode.NOT_FOUND, "id", "no " + resource + " row with id " + id);
+    /** The 404 of an id that names no row, worded as {@code Records} words a missing row. */
+    private static TownHallException notFound(String resource, String id) {
+        return TownHallException.forField(ErrorCode.NOT_FOUND, "id", "no " + resource + " row " + id
+                + " (it does not exist or you may not see it)");
     }
 
     public String pathParam(String name) {

@@ -96,6 +96,22 @@ public final class Pipeline {
         Json.respond(ctx, error.status(), error.body());
     }
 
+    /**
+     * Answers a status Javalin set itself (no route matched: 404; a body over its limit: 413) with the JSON error
+     * body. Responses that are JSON already (every error of {@link #onException}, a 503 from {@code /health}) stay.
+     */
+    public void onErrorStatus(Context ctx) {
+        String type = ctx.res().getContentType();
+        if (type != null && type.startsWith(Json.CONTENT_TYPE)) {
+            return;
+        }
+        ApiError error = ctx.statusCode() == 404 || ctx.statusCode() == 405
+                ? ApiError.of(ErrorCode.NOT_FOUND, "no route " + ctx.method().name() + " " + ctx.path()
+                        + " (the routes are listed at /api-docs)")
+                : ApiError.fromStatus(ctx.statusCode(), null);
+        Json.respond(ctx, error.status(), error.body());
+    }
+
     /** One access-log line and one timer sample per request, labelled by route template, never by raw path. */
     public void onRequestDone(Context ctx, Float millis) {
         String route = routeOf(ctx);
