@@ -73,6 +73,9 @@ public final class ApiServer implements AutoCloseable {
                 config.jetty.port = settings.port();
                 config.jetty.threadPool = threads;
                 config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+                // Jetty caches header fields per connection and, by default, matches their values ignoring case: a
+                // key that differs from an earlier one on the same connection only in case would be read as that one
+                config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
                 config.http.maxRequestSize = ServerSettings.MAX_BODY_BYTES;
                 config.staticFiles.add(files -> {
                     files.hostedPath = "/";

@@ -80,7 +80,8 @@ public final class Records {
 
     /** The resource called {@code name}; {@code NOT_FOUND} (field {@code resource}) when there is none. */
     public Resource resource(String name) {
-        return statements(name).shape().toResource();
+        statements(name);
+        return resources.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
     }
 
     /** One page of the rows the caller may see, filtered and sorted as {@code query} says. */

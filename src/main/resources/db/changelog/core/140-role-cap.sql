@@ -58,7 +58,7 @@ GRANT EXECUTE ON FUNCTION core.role_rank(core.member_role), core.lesser_role(cor
 --rollback REVOKE EXECUTE ON FUNCTION core.role_rank(core.member_role), core.lesser_role(core.member_role, core.member_role), core.role_cap() FROM townhall_app, townhall_analytics;
 --rollback GRANT EXECUTE ON FUNCTION core.role_rank(core.member_role), core.lesser_role(core.member_role, core.member_role), core.role_cap() TO PUBLIC;
 
---changeset townhall:core-144-acting-membership-role-cap splitStatements:false
+--changeset townhall:core-144-acting-membership-role-cap splitStatements:false rollbackSplitStatements:false
 --comment: the acting membership's role is limited by core.role_cap(), so every policy asking for a role sees the capped one; otherwise the contract of core-110
 CREATE OR REPLACE FUNCTION core.acting_membership()
 RETURNS TABLE (town_id uuid, org_id uuid, role core.member_role, is_capital boolean)

@@ -78,8 +78,8 @@ GRANT EXECUTE ON FUNCTION core.find_api_key_caller(text, text) TO townhall_app;
 --rollback DROP FUNCTION core.find_api_key_caller(text, text);
 
 --changeset townhall:core-148-fn-touch-api-key splitStatements:false
---comment: records a key's use: sets last_used_at at most once a minute (a request is not a write), only for a caller that knows the key's hash; only townhall_app may call it
-CREATE FUNCTION core.touch_api_key(p_api_key_id uuid, p_key_hash text) RETURNS void
+--comment: records a key's use: sets last_used_at at most once a minute (a request is not a write), only for a caller that knows the key's hash; true when it wrote; only townhall_app may call it
+CREATE FUNCTION core.touch_api_key(p_api_key_id uuid, p_key_hash text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, core
 AS $$
@@ -90,13 +90,14 @@ BEGIN
     WHERE id = p_api_key_id
       AND key_hash = p_key_hash
       AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute');
+    RETURN FOUND;
 END
 $$;
 REVOKE ALL ON FUNCTION core.touch_api_key(uuid, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION core.touch_api_key(uuid, text) TO townhall_app;
 --rollback DROP FUNCTION core.touch_api_key(uuid, text);
 
---changeset townhall:core-149-audit-core-skips-usage-stamps splitStatements:false
+--changeset townhall:core-149-audit-core-skips-usage-stamps splitStatements:false rollbackSplitStatements:false
 --comment: an update whose only change is a new last_used_at (with the updated_at it bumps) is bookkeeping, not an administrative change: not audited, so key use cannot flood core.audit_log; otherwise the contract of core-130
 CREATE OR REPLACE FUNCTION core.audit_core_statement() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER

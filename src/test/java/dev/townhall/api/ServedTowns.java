@@ -108,6 +108,20 @@ final class ServedTowns implements AutoCloseable {
         }
     }
 
+    /** A request without key or body to any server. */
+    static HttpResponse<String> sendTo(ApiServer server, String method, String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url()
+                    + path.substring(1))).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     HttpResponse<String> get(String path, String key) {
         return send("GET", path, key, null);
     }

@@ -255,10 +255,19 @@ class RecordsWriteTest {
                 .satisfies(field(ErrorCode.UNPROCESSABLE, "company_id"));
         assertThatThrownBy(() -> records.create(kristina, "companies", Map.of("name", "X", "employee_count", 1e12)))
                 .satisfies(field(ErrorCode.UNPROCESSABLE, "employee_count"));
+        assertThatThrownBy(() -> records.create(kristina, "companies", Map.of("name", "X", "annual_revenue",
+                new BigDecimal("1e17")))).satisfies(field(ErrorCode.UNPROCESSABLE, "annual_revenue"));
+        assertThatThrownBy(() -> records.create(kristina, "deals", Map.of("name", "X", "probability", 101)))
+                .satisfies(field(ErrorCode.UNPROCESSABLE, "probability")).hasMessageContaining("deals_probability_check");
         assertThatThrownBy(() -> records.create(kristina, "companies", Map.of("name", "X", "revenue_currency", "EURO")))
                 .satisfies(field(ErrorCode.UNPROCESSABLE, "revenue_currency"));
         assertThatThrownBy(() -> records.create(kristina, "deals", Map.of("name", "X", "visibility", "public")))
                 .satisfies(field(ErrorCode.UNPROCESSABLE, "visibility"));
+        assertThatThrownBy(() -> records.create(kristina, "activities", Map.of("activity_type", "note",
+                "occurred_at", "2025-01-01T00:00:00Z", "metadata", Map.of("nul", "a\u0000b"))))
+                .satisfies(field(ErrorCode.UNPROCESSABLE, "metadata"));
+        assertThatThrownBy(() -> records.create(kristina, "companies", Map.of("name", "a\u0000b")))
+                .satisfies(field(ErrorCode.UNPROCESSABLE, "name"));
         assertThatThrownBy(() -> records.create(kristina, "conversations", Map.of("participants", List.of("x"))))
                 .satisfies(field(ErrorCode.UNPROCESSABLE, "participants"));
         UUID user = towns.addUser("dup-" + UUID.randomUUID() + "@example.com", null, "Dup", null);

@@ -118,8 +118,8 @@ public final class ApiKeyStore {
 
     /** Records that the key was used (the database writes at most once a minute per key). */
     public void touch(UUID keyId, String keyHash) {
-        app.useHandle(h -> h.createQuery("SELECT 1 FROM core.touch_api_key(:id, :hash)")
-                .bind("id", keyId).bind("hash", keyHash).mapTo(Integer.class).one());
+        app.useHandle(h -> h.createQuery("SELECT core.touch_api_key(:id, :hash)")
+                .bind("id", keyId).bind("hash", keyHash).mapTo(Boolean.class).one());
     }
 
     private static ApiKeyInfo info(ResultSet rs) throws SQLException {

@@ -74,7 +74,7 @@ public final class Json {
     public static Map<String, Object> objectBody(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > ServerSettings.MAX_BODY_BYTES) {
-            throw tooLarge();
+            throw tooLarge(ctx);
         }
         requireJsonType(ctx.contentType());
         byte[] body = readAtMost(ctx, ServerSettings.MAX_BODY_BYTES);
@@ -129,7 +129,7 @@ public final class Json {
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] body = in.readNBytes(limit + 1);
             if (body.length > limit) {
-                throw tooLarge();
+                throw tooLarge(ctx);
             }
             return body;
         } catch (IOException e) {
@@ -137,7 +137,9 @@ public final class Json {
         }
     }
 
-    private static TownHallException tooLarge() {
+    /** The 413; the rest of the body stays unread, so the connection closes after the answer instead of being reused. */
+    private static TownHallException tooLarge(Context ctx) {
+        ctx.header("Connection", "close");
         return new TownHallException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than the limit of "
                 + ServerSettings.MAX_BODY_BYTES / 1024 / 1024 + " MiB");
     }

@@ -39,7 +39,12 @@ public final class CatalogReader {
         Map<String, ColumnShape> columns = new LinkedHashMap<>();
         boolean[] orgAndTown = new boolean[2];
         h.createQuery("""
-                        SELECT a.attname, format_type(a.atttypid, -1) AS cast_type,
+                        SELECT a.attname,
+                               -- numbers keep their precision: an explicit cast to numeric(18,2) refuses an
+                               -- overflow like the column does; text types lose their length, where an explicit
+                               -- cast would cut silently what the column refuses
+                               CASE WHEN t.typcategory = 'N' THEN format_type(a.atttypid, a.atttypmod)
+                                    ELSE format_type(a.atttypid, -1) END AS cast_type,
                                format_type(a.atttypid, a.atttypmod) AS declared_type,
                                t.typname, t.typcategory, e.typname AS element_name, e.typcategory AS element_category,
                                a.attnotnull, a.attgenerated <> '' OR a.attidentity <> '' AS generated, a.atthasdef
@@ -158,12 +163,15 @@ public final class CatalogReader {
         };
     }
 
-    /** Text into a string type and booleans into boolean always convert; JSON text from Jackson is always valid JSON. */
+    /**
+     * Text into a string type and JSON booleans into boolean always convert; JSON from Jackson is well-formed but
+     * jsonb still refuses a {@code \u0000} escape.
+     */
     private static boolean castCanFail(ColumnShape.Kind kind, String category) {
         return switch (kind) {
             case TEXT -> !"S".equals(category);
-            case NUMBER, ARRAY -> true;
-            case BOOLEAN, JSON -> false;
+            case NUMBER, ARRAY, JSON -> true;
+            case BOOLEAN -> false;
         };
     }
 

@@ -4,10 +4,10 @@ package dev.townhall.records.internal;
  * One visible column as the catalog describes it.
  *
  * @param name         the column name
- * @param castType     the type without modifiers, as SQL text from {@code format_type} ({@code uuid},
- *                     {@code timestamp with time zone}, {@code core.visibility}, {@code text[]}): what a bound text
- *                     value is cast to (without modifiers, so an over-long value is refused by the column, never
- *                     cut by a cast)
+ * @param castType     the type a bound text value is cast to, as SQL text from {@code format_type} ({@code uuid},
+ *                     {@code timestamp with time zone}, {@code core.visibility}, {@code text[]},
+ *                     {@code numeric(18,2)}): numbers with their precision, other types without modifiers, so an
+ *                     over-long text is refused by the column, never cut by a cast
  * @param declaredType the type with modifiers ({@code character(3)}), as PostgreSQL names it in messages
  * @param kind         the JSON shape a value of this column takes
  * @param elementKind  for arrays, the JSON shape of each element; else {@link Kind#TEXT}

@@ -41,27 +41,32 @@ public final class DatabaseErrors {
             case "23505" -> error(ErrorCode.CONFLICT, constraintColumn, table.resource() + " already has a row with this "
                     + constraintColumn.map(c -> "'" + c + "'").orElse("unique value"), failure);
             case "23503" -> foreignKey(table, server, constraintColumn, failure);
-            case "23514" -> error(ErrorCode.UNPROCESSABLE, constraintColumn, "the value"
-                    + constraintColumn.map(c -> " of '" + c + "'").orElse("s") + " break check "
-                    + (server == null ? "" : server.getConstraint()) + " of " + table.table(), failure);
+            case "23514" -> error(ErrorCode.UNPROCESSABLE, constraintColumn, constraintColumn.map(c -> "'" + c + "'")
+                    .orElse("the row") + " fails the check " + (server == null ? "" : server.getConstraint())
+                    + " of " + table.table(), failure);
             case "23502" -> {
                 Optional<String> column = Optional.ofNullable(server == null ? null : server.getColumn());
                 yield error(ErrorCode.UNPROCESSABLE, column, column.map(c -> "'" + c + "' is required").orElse(firstLine),
                         failure);
             }
-            case "22P02", "22007", "22008", "22001", "22003", "22023", "22021", "22004" ->
-                    error(ErrorCode.UNPROCESSABLE, dataErrorColumn(table, server, firstLine, written), firstLine, failure);
-            case "42501" -> new TownHallException(ErrorCode.FORBIDDEN, "row-level security refused this change to "
-                    + table.resource() + ": your role in this town may not make it", failure);
+            case "42501" -> new TownHallException(ErrorCode.FORBIDDEN, "your role in this town may not make this"
+                    + " change to " + table.resource(), failure);
             case "25006" -> new TownHallException(ErrorCode.FORBIDDEN, "this request may only read, not change "
                     + table.resource(), failure);
             case "57014" -> new TownHallException(ErrorCode.TIMEOUT, "the statement on " + table.resource()
                     + " ran over its time limit and was cancelled", failure);
             case "40001", "40P01" -> new TownHallException(ErrorCode.CONFLICT, "a concurrent change to " + table.resource()
                     + " got in the way; try again", failure);
-            default -> state.startsWith("08") || state.equals("57P01")
-                    ? new TownHallException(ErrorCode.DB_UNREACHABLE, "the database connection was lost: " + firstLine, failure)
-                    : failure;
+            default -> {
+                if (state.startsWith("22")) { // data exceptions: bad syntax, out of range, too long, bad escapes
+                    yield error(ErrorCode.UNPROCESSABLE, dataErrorColumn(table, server, firstLine, written), firstLine,
+                            failure);
+                }
+                yield state.startsWith("08") || state.equals("57P01")
+                        ? new TownHallException(ErrorCode.DB_UNREACHABLE, "the database connection was lost: "
+                        + firstLine, failure)
+                        : failure;
+            }
         };
     }
 
@@ -74,7 +79,7 @@ public final class DatabaseErrors {
                     + " still refer to this " + table.resource() + " row; change or delete them first", failure);
         }
         return error(ErrorCode.UNPROCESSABLE, column, column.map(c -> "'" + c + "'").orElse("a reference")
-                + " names a row that does not exist in this town", failure);
+                + " names a row that does not exist or that this town may not refer to", failure);
     }
 
     /** PostgreSQL names no column for a bad value; when exactly one written column has the type it names, that one. */

@@ -216,8 +216,15 @@ public final class RowStatements {
      */
     private void probe(Handle h, ColumnShape column, String param, String text, boolean fromUrl,
                        Supplier<TownHallException> refusal) {
+        if (text == null) {
+            return;
+        }
+        if (text.indexOf('\0') >= 0) { // PostgreSQL text cannot hold NUL, whatever the type
+            throw refusal != null ? refusal.get() : TownHallException.forField(ErrorCode.UNPROCESSABLE, column.name(),
+                    column.name() + ": text cannot contain the NUL character");
+        }
         boolean canFail = column.castCanFail() || (fromUrl && column.kind() == ColumnShape.Kind.BOOLEAN);
-        if (text == null || !canFail) {
+        if (!canFail) {
             return;
         }
         try {
