@@ -1,5 +1,9 @@
 package dev.townhall.cli;
 
+import dev.townhall.api.ApiKeyInfo;
+import dev.townhall.api.ApiKeys;
+import dev.townhall.api.CreatedKey;
+import dev.townhall.api.ServerSettings;
 import dev.townhall.db.Database;
 import dev.townhall.db.DatabaseService;
 import dev.townhall.schema.Verifier;
@@ -31,6 +35,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "demo", description = "Show the product: start the database, migrate, verify, and print a summary.")
 final class DemoCommand implements Callable<Integer> {
+    static final String DEMO_KEY_NAME = "demo";
+
     @Mixin
     DatabaseOptions options;
 
@@ -83,6 +89,25 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A fresh key for each demo person, after revoking the keys an earlier demo made for them, so a rerun leaves one
+     * working demo key per person. Prints person, town, role and key.
+     */
+    private static void printDemoKeys(PrintWriter out, ApiKeys keys) {
+        for (ApiKeyInfo old : keys.list(Optional.empty())) {
+            if (old.name().equals(DEMO_KEY_NAME) && old.revokedAt().isEmpty()) {
+                keys.revoke(old.id().toString());
+            }
+        }
+        TextTable table = TextTable.of("person", "town", "role", "key");
+        for (SampleTowns.Person person : SampleTowns.PEOPLE) {
+            CreatedKey key = keys.create(person.handle(), person.town(), Optional.empty(), Optional.empty(),
+                    DEMO_KEY_NAME);
+            table.row(person.handle(), person.town(), key.info().role().sqlName(), key.secret());
+        }
+        table.print(out);
+    }
+
     @Option(names = {"-v", "--verbose"}, description = "List each applied changeset, not only the summary line.")
     boolean verbose;
 
@@ -115,6 +140,12 @@ final class DemoCommand implements Callable<Integer> {
             printWhoSeesWhat(out, towns);
         }
         printSemanticMemory(out, db);
+        out.println("== API keys (one per person, named \"" + DEMO_KEY_NAME + "\"; each run revokes the last run's)");
+        try (Towns towns = Towns.open(db)) {
+            printDemoKeys(out, ApiKeys.on(towns));
+        }
+        out.println("  Run ./townhall serve, then open http://127.0.0.1:" + ServerSettings.DEFAULT_PORT
+                + "/ and log in with a key above.");
         out.println("== connect");
         out.println("  JDBC URL: " + db.owner().jdbcUrl() + "   psql: ./townhall psql");
         db.cluster().ifPresent(c -> out.println("  data dir: " + c.dataDir()));

@@ -32,6 +32,8 @@ import java.io.PrintWriter;
                 EmbedCommand.class,
                 ReleaseCommand.class,
                 SearchCommand.class,
+                KeysCommand.class,
+                ServeCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Launcher commands (./townhall only):",

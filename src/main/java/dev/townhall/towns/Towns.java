@@ -8,6 +8,7 @@ import dev.townhall.db.Identifiers;
 import dev.townhall.db.Pools;
 import dev.townhall.search.EmbeddedEntity;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -74,6 +75,22 @@ public final class Towns implements AutoCloseable {
         return orgId;
     }
 
+    /**
+     * The owner role's pool, for a service that administers its own core table the way Towns does (as the
+     * operator, writing {@link #audit}): API keys. Work for a person goes through {@link #as} instead.
+     */
+    public Jdbi ownerJdbi() {
+        return owner;
+    }
+
+    /**
+     * The application role's pool, for the narrow lookups that come before any town context (authenticating an API
+     * key through its SECURITY DEFINER function); RLS shows this role nothing without a context.
+     */
+    public Jdbi appJdbi() {
+        return app;
+    }
+
     // ---- contexts ------------------------------------------------------------------------------------------
 
     /** A context for the user and town named {@code actor} ("user@town"; user = handle, username or email). */
@@ -116,6 +133,18 @@ public final class Towns implements AutoCloseable {
                 .bind("org", orgId).bind("ref", ref).mapTo(UUID.class).findOne())
                 .orElseThrow(() -> new TownHallException(ErrorCode.NOT_FOUND, "no user '" + ref + "' in this organisation"
                         + " (add one with ./townhall users add)"));
+    }
+
+    /**
+     * Runs {@code work} in a read-only transaction as the application role with no town context: for reading the
+     * system catalogs (tables, columns, indexes), which every role may read. Row-level security shows such a
+     * transaction no tenant row.
+     */
+    public <T, X extends Exception> T readCatalog(HandleCallback<T, X> work) throws X {
+        return app.inTransaction(h -> {
+            h.execute("SET TRANSACTION READ ONLY");
+            return work.withHandle(h);
+        });
     }
 
     /** Every tenant table, from the catalog (tables carrying the tenant policies). */
@@ -384,7 +413,8 @@ public final class Towns implements AutoCloseable {
                 .bind("id", rowId).mapTo(UUID.class).one();
     }
 
-    private void audit(Handle h, UUID townId, String action, String table, UUID rowId) {
+    /** Records an operator's action ({@code actor} 'cli') in core.audit_log, inside the owner transaction {@code h}. */
+    public void audit(Handle h, UUID townId, String action, String table, UUID rowId) {
         h.createUpdate("""
                         INSERT INTO core.audit_log (org_id, town_id, actor, action, table_name, row_id)
                         VALUES (:org, CAST(:town AS uuid), 'cli', :action, :table, CAST(:row AS uuid))""")

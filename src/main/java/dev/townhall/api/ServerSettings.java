@@ -1,0 +1,184 @@
+package dev.townhall.api;
+
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallConfig;
+import dev.townhall.TownHallException;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * How the HTTP service runs: where it listens, how long one request's statements may take, each key's rate limit and
+ * the size of the request thread pool. Resolved flags first, then environment ({@code TOWNHALL_API_*}), then
+ * {@code townhall.conf}, then defaults. Immutable; the {@code with…} methods return a changed copy.
+ */
+public final class ServerSettings {
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    public static final int DEFAULT_PORT = 7070;
+    public static final long DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
+    public static final int DEFAULT_RATE_PER_SECOND = 100;
+    public static final int DEFAULT_RATE_BURST = 200;
+    /**
+     * Request threads. A request holds its thread while it waits for one of the application pool's connections
+     * (8 by default), so a few times that keeps the pool busy without thousands of parked threads (Java 17 has no
+     * virtual threads).
+     */
+    public static final int DEFAULT_THREADS = 32;
+    /** The largest request body (1 MiB); a larger one is refused with 413 before it is read. */
+    public static final int MAX_BODY_BYTES = 1 << 20;
+
+    /** A setting: its {@code townhall.conf} key (also the flag's key) and its environment variable. */
+    public enum Key {
+        BIND("api.bind", "TOWNHALL_API_BIND"),
+        PORT("api.port", "TOWNHALL_API_PORT"),
+        STATEMENT_TIMEOUT_MS("api.statement_timeout_ms", "TOWNHALL_API_STATEMENT_TIMEOUT_MS"),
+        RATE_PER_SECOND("api.rate_per_second", "TOWNHALL_API_RATE_PER_SECOND"),
+        RATE_BURST("api.rate_burst", "TOWNHALL_API_RATE_BURST"),
+        THREADS("api.threads", "TOWNHALL_API_THREADS");
+
+        private final String confKey;
+        private final String variable;
+
+        Key(String confKey, String variable) {
+            this.confKey = confKey;
+            this.variable = variable;
+        }
+
+        public String confKey() {
+            return confKey;
+        }
+
+        public String variable() {
+            return variable;
+        }
+    }
+
+    private final String bind;
+    private final int port;
+    private final Duration statementTimeout;
+    private final int ratePerSecond;
+    private final int rateBurst;
+    private final int threads;
+
+    private ServerSettings(String bind, int port, Duration statementTimeout, int ratePerSecond, int rateBurst,
+                           int threads) {
+        this.bind = bind;
+        this.port = port;
+        this.statementTimeout = statementTimeout;
+        this.ratePerSecond = ratePerSecond;
+        this.rateBurst = rateBurst;
+        this.threads = threads;
+    }
+
+    /** The defaults: 127.0.0.1:7070, 5 s per statement, 100 requests per second per key (bursts of 200). */
+    public static ServerSettings defaults() {
+        return of(Map.of());
+    }
+
+    /** Resolves settings from flags (keyed by {@code townhall.conf} key), the environment and townhall.conf. */
+    public static ServerSettings resolve(Map<String, String> flags) {
+        return resolve(flags, System.getenv(), Path.of(TownHallConfig.CONFIG_FILE));
+    }
+
+    static ServerSettings resolve(Map<String, String> flags, Map<String, String> env, Path configFile) {
+        Properties file = TownHallConfig.readConfigFile(configFile);
+        Map<Key, String> values = new EnumMap<>(Key.class);
+        for (Key key : Key.values()) {
+            String value = TownHallConfig.firstNonBlank(flags.get(key.confKey), env.get(key.variable),
+                    file.getProperty(key.confKey));
+            if (value != null) {
+                values.put(key, value);
+            }
+        }
+        return new ServerSettings(values.getOrDefault(Key.BIND, DEFAULT_BIND),
+                whole(values, Key.PORT, 0, 65_535, DEFAULT_PORT),
+                Duration.ofMillis(whole(values, Key.STATEMENT_TIMEOUT_MS, 1, 3_600_000, (int) DEFAULT_STATEMENT_TIMEOUT_MS)),
+                whole(values, Key.RATE_PER_SECOND, 1, 1_000_000, DEFAULT_RATE_PER_SECOND),
+                whole(values, Key.RATE_BURST, 1, 1_000_000, DEFAULT_RATE_BURST),
+                whole(values, Key.THREADS, MIN_THREADS, 1_000, DEFAULT_THREADS));
+    }
+
+    /** Settings from {@code values} alone (keyed by {@code townhall.conf} key), for embedders and tests. */
+    public static ServerSettings of(Map<String, String> values) {
+        // an absent file and an empty environment: only the given values count, whatever the working directory holds
+        return resolve(values, Map.of(), Path.of("/nonexistent", TownHallConfig.CONFIG_FILE));
+    }
+
+    /** Jetty keeps a few threads for accepting and selecting; fewer than this leaves none for requests. */
+    private static final int MIN_THREADS = 8;
+
+    private static int whole(Map<Key, String> values, Key key, int min, int max, int fallback) {
+        String value = values.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the accepted range
+        }
+        throw new TownHallException(ErrorCode.CONFIG, key.confKey + " must be a whole number from " + min + " to "
+                + max + ", got '" + value + "'");
+    }
+
+    /** The address to listen on. */
+    public String bind() {
+        return bind;
+    }
+
+    /** The port to listen on; 0 picks a free one ({@link ApiServer#port()} says which). */
+    public int port() {
+        return port;
+    }
+
+    /** How long one statement of a request may run before PostgreSQL cancels it (503 {@code timeout}). */
+    public Duration statementTimeout() {
+        return statementTimeout;
+    }
+
+    /** Requests per second each key may make on average (the token bucket's refill rate). */
+    public int ratePerSecond() {
+        return ratePerSecond;
+    }
+
+    /** Requests a key may make at once after a quiet spell (the token bucket's size). */
+    public int rateBurst() {
+        return rateBurst;
+    }
+
+    /** The most request threads. */
+    public int threads() {
+        return threads;
+    }
+
+    public ServerSettings withBind(String address) {
+        return new ServerSettings(address, port, statementTimeout, ratePerSecond, rateBurst, threads);
+    }
+
+    public ServerSettings withPort(int newPort) {
+        if (newPort < 0 || newPort > 65_535) {
+            throw new TownHallException(ErrorCode.CONFIG, "--port must be 0 to 65535, got " + newPort);
+        }
+        return new ServerSettings(bind, newPort, statementTimeout, ratePerSecond, rateBurst, threads);
+    }
+
+    public ServerSettings withStatementTimeout(Duration timeout) {
+        return new ServerSettings(bind, port, timeout, ratePerSecond, rateBurst, threads);
+    }
+
+    public ServerSettings withRateLimit(int perSecond, int burst) {
+        return new ServerSettings(bind, port, statementTimeout, perSecond, burst, threads);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerSettings[" + bind + ":" + port + ", statement timeout " + statementTimeout.toMillis() + " ms, "
+                + ratePerSecond + "/s per key (burst " + rateBurst + "), " + threads + " threads]";
+    }
+}

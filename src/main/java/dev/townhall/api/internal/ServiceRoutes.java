@@ -1,0 +1,226 @@
+package dev.townhall.api.internal;
+
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
+import dev.townhall.api.Caller;
+import dev.townhall.db.Identifiers;
+import dev.townhall.search.Search;
+import dev.townhall.search.SearchHit;
+import dev.townhall.search.SearchMode;
+import dev.townhall.search.SearchRequest;
+import dev.townhall.search.SearchResults;
+import dev.townhall.search.SearchType;
+import dev.townhall.towns.Towns;
+import io.javalin.http.HandlerType;
+import org.jdbi.v3.core.Handle;
+import org.postgresql.util.PGobject;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The API routes beside the row resources: who the key acts as ({@code /me}), search, the capital's analytics views,
+ * row counts per town as the caller sees them, and the schema's migration state. Each reads in the caller's town
+ * context, so row-level security decides what it shows; the migration state is a system fact and shows the same to
+ * every key.
+ */
+public final class ServiceRoutes {
+    /** The intel views {@code /analytics/{view}} reads, by the name in the path. */
+    public static final List<String> ANALYTICS_VIEWS = List.of("capacity_heatmap", "deal_risk_analysis",
+            "revenue_metrics", "team_workload", "ai_costs");
+    static final int ANALYTICS_DEFAULT_LIMIT = 100;
+    static final int ANALYTICS_MAX_LIMIT = 1_000;
+    /** SearchRequest names the field at fault at the start of its message; the API's parameter names differ. */
+    private static final Map<String, String> SEARCH_FIELDS = Map.of("query", "q", "types", "types", "mode", "mode",
+            "limit", "limit");
+
+    private final Towns towns;
+    private final Search search;
+    private final SchemaFacts schema;
+
+    private ServiceRoutes(Towns towns, Search search, SchemaFacts schema) {
+        this.towns = towns;
+        this.search = search;
+        this.schema = schema;
+    }
+
+    public static void register(RouteTable table, Towns towns, Search search, SchemaFacts schema) {
+        ServiceRoutes routes = new ServiceRoutes(towns, search, schema);
+        table.keyed(HandlerType.GET, RecordRoutes.PREFIX + "me", routes::me);
+        table.keyed(HandlerType.GET, RecordRoutes.PREFIX + "search", routes::search);
+        table.keyed(HandlerType.GET, RecordRoutes.PREFIX + "analytics/{view}", routes::analytics);
+        table.keyed(HandlerType.GET, RecordRoutes.PREFIX + "towns/overview", routes::overview);
+        table.keyed(HandlerType.GET, RecordRoutes.PREFIX + "migrations", routes::migrations);
+    }
+
+    private void me(ApiRequest request) {
+        request.query(Set.of());
+        Caller caller = request.caller();
+        Map<String, Object> body = request.database(() -> request.context().inTransaction(h -> {
+            Map<String, Object> me = new LinkedHashMap<>();
+            me.put("user", h.createQuery("""
+                            SELECT id, email, handle, first_name, last_name FROM core.users WHERE id = :user""")
+                    .bind("user", caller.userId())
+                    .map((rs, ctx) -> {
+                        Map<String, Object> user = new LinkedHashMap<>();
+                        user.put("id", rs.getObject(1, UUID.class));
+                        user.put("email", rs.getString(2));
+                        user.put("handle", rs.getString(3));
+                        user.put("first_name", rs.getString(4));
+                        user.put("last_name", rs.getString(5));
+                        return user;
+                    }).one());
+            List<Map<String, Object>> memberships = h.createQuery("""
+                            SELECT t.id, t.slug, t.name, t.is_capital, m.role::text
+                            FROM core.memberships m
+                            JOIN core.towns t ON t.id = m.town_id
+                            WHERE m.user_id = :user AND m.is_active AND t.status = 'active'
+                            ORDER BY t.is_capital DESC, t.slug""")
+                    .bind("user", caller.userId())
+                    .map((rs, ctx) -> {
+                        Map<String, Object> town = new LinkedHashMap<>();
+                        town.put("id", rs.getObject(1, UUID.class));
+                        town.put("slug", rs.getString(2));
+                        town.put("name", rs.getString(3));
+                        town.put("capital", rs.getBoolean(4));
+                        town.put("role", rs.getString(5));
+                        return town;
+                    }).list();
+            me.put("town", memberships.stream().filter(t -> caller.townId().equals(t.get("id"))).findFirst()
+                    .orElse(Map.of("id", caller.townId(), "slug", caller.townSlug())));
+            me.put("role", caller.role().sqlName());
+            me.put("key", Map.of("id", caller.keyId(), "prefix", caller.keyPrefix()));
+            me.put("towns", memberships);
+            return me;
+        }));
+        Json.respond(request.http(), 200, body);
+    }
+
+    private void search(ApiRequest request) {
+        Map<String, String> query = request.query(Set.of("q", "mode", "types", "limit"));
+        SearchResults results;
+        try {
+            SearchRequest asked = new SearchRequest(query.get("q"), SearchType.parseList(query.get("types")),
+                    SearchMode.parse(query.getOrDefault("mode", SearchMode.HYBRID.label())),
+                    ApiRequest.whole(query, "limit", 1, SearchRequest.MAX_LIMIT, SearchRequest.DEFAULT_LIMIT));
+            results = request.database(() -> search.search(request.context(), asked));
+        } catch (TownHallException e) {
+            throw withSearchField(e);
+        }
+        List<Map<String, Object>> hits = new ArrayList<>();
+        for (SearchHit hit : results.hits()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("type", hit.type().label());
+            json.put("id", hit.id());
+            json.put("title", hit.title());
+            json.put("snippet", hit.snippet());
+            json.put("score", hit.score());
+            json.put("town", hit.town());
+            json.put("shared", hit.shared());
+            hits.add(json);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("query", results.request().query());
+        body.put("mode", results.request().mode().label());
+        body.put("model", results.model().isEmpty() ? null : results.model());
+        body.put("hits", hits);
+        Json.respond(request.http(), 200, body);
+    }
+
+    /** The search error with the parameter it concerns ({@code q}, {@code types}, {@code mode}, {@code limit}). */
+    private static TownHallException withSearchField(TownHallException e) {
+        if (e.field().isPresent() || e.getMessage() == null) {
+            return e;
+        }
+        String message = e.getMessage();
+        String field = null;
+        int colon = message.indexOf(':');
+        if (colon > 0) {
+            field = SEARCH_FIELDS.get(message.substring(0, colon));
+        }
+        if (field == null) {
+            String lower = message.toLowerCase(Locale.ROOT);
+            field = lower.contains("search type") ? "types" : lower.contains("search mode") ? "mode" : null;
+        }
+        return field == null ? e : TownHallException.forField(e.code(), field, message, e);
+    }
+
+    private void analytics(ApiRequest request) {
+        String view = request.pathParam("view");
+        if (!ANALYTICS_VIEWS.contains(view)) {
+            throw TownHallException.forField(ErrorCode.NOT_FOUND, "view", "no analytics view '" + view + "'; views: "
+                    + String.join(", ", ANALYTICS_VIEWS));
+        }
+        Map<String, String> query = request.query(Set.of("limit"));
+        int limit = ApiRequest.whole(query, "limit", 1, ANALYTICS_MAX_LIMIT, ANALYTICS_DEFAULT_LIMIT);
+        String sql = "SELECT * FROM " + Identifiers.quoteQualified("intel." + view) + " LIMIT :limit";
+        List<Map<String, Object>> rows = request.database(() -> request.context().inTransaction(h -> {
+            requireCapital(h, request.caller());
+            return h.createQuery(sql).bind("limit", limit).map((rs, ctx) -> row(rs)).list();
+        }));
+        Json.respond(request.http(), 200, Map.of("view", view, "items", rows));
+    }
+
+    private static void requireCapital(Handle h, Caller caller) {
+        boolean capital = h.createQuery("SELECT is_capital FROM core.towns WHERE id = :town")
+                .bind("town", caller.townId()).mapTo(Boolean.class).findOne().orElse(false);
+        if (!capital) {
+            throw new TownHallException(ErrorCode.FORBIDDEN, "analytics are read in the capital town; '"
+                    + caller.townSlug() + "' is not the capital");
+        }
+    }
+
+    /** One view row as JSON-friendly values: timestamps as ISO-8601 text, arrays as lists, other types as text. */
+    private static Map<String, Object> row(ResultSet rs) throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            Object value = rs.getObject(i);
+            if (value instanceof Timestamp timestamp) {
+                value = timestamp.toInstant().toString();
+            } else if (value instanceof java.sql.Date date) {
+                value = date.toLocalDate().toString();
+            } else if (value instanceof Array array) {
+                value = Arrays.asList((Object[]) array.getArray());
+            } else if (value instanceof PGobject other) {
+                value = other.getValue();
+            }
+            row.put(meta.getColumnLabel(i), value);
+        }
+        return row;
+    }
+
+    private void overview(ApiRequest request) {
+        request.query(Set.of());
+        Map<String, Map<String, Long>> counts = request.database(() -> towns.visibleCounts(Optional.of(request.context())));
+        Json.respond(request.http(), 200, Map.of("tables", counts));
+    }
+
+    private void migrations(ApiRequest request) {
+        request.query(Set.of());
+        SchemaFacts.Status status = schema.status();
+        Map<String, Object> release = new LinkedHashMap<>();
+        release.put("database", status.databaseRelease());
+        release.put("build", status.buildRelease());
+        release.put("unreleased_changesets", status.unreleased());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("current", status.current());
+        body.put("release", release);
+        body.put("applied", status.applied());
+        body.put("pending", status.pending());
+        body.put("unknown", status.unknown());
+        Json.respond(request.http(), 200, body);
+    }
+}
