@@ -1,6 +1,7 @@
 package dev.townhall.bench;
 
 import dev.townhall.ErrorCode;
+import dev.townhall.api.Caller;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.db.LocalCluster;
@@ -20,8 +21,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -123,13 +126,38 @@ public final class ApiBenchmark {
         }
     }
 
+    /**
+     * The parts of a point read over HTTP, each timed alone at 1 connection, to show where its time goes: the key
+     * lookup every request starts with, and the records service's read in the key's context without HTTP.
+     */
+    public enum Step {
+        KEY_LOOKUP("key_lookup", "key lookup (ApiKeys.authenticate: one query, hash check)"),
+        SERVICE_READ("service_read", "Records.get in the key's context (role cap, statement timeout), no HTTP");
+
+        private final String key;
+        private final String label;
+
+        Step(String key, String label) {
+            this.key = key;
+            this.label = label;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
     /** One measurement: a query asked one way at one concurrency. */
     public record Line(Query query, Path path, int connections, LoadGenerator.Result result) {
     }
 
     /** Everything one run measured. */
     public record Report(long contacts, int notes, int cores, String plan, Map<String, Object> planParameters,
-                         List<Line> lines) {
+                         List<Line> lines, Map<Step, LoadGenerator.Result> steps) {
         public Optional<Line> line(Query query, Path path, int connections) {
             return lines.stream().filter(l -> l.query() == query && l.path() == path && l.connections() == connections)
                     .findFirst();
@@ -143,6 +171,11 @@ public final class ApiBenchmark {
         /** What HTTP, the key and JSON add to a point read's p50 over the same read in a town context, at 1 connection. */
         public double pointReadHttpOverheadMs() {
             return p50(Path.HTTP) - p50(Path.APP_JDBC);
+        }
+
+        /** A point read's HTTP p50 less its key lookup and service read, each timed alone: what HTTP itself costs. */
+        public double restOfHttpMs() {
+            return p50(Path.HTTP) - steps.get(Step.KEY_LOOKUP).p50Ms() - steps.get(Step.SERVICE_READ).p50Ms();
         }
 
         private double p50(Path path) {
@@ -163,9 +196,10 @@ public final class ApiBenchmark {
             return pointReadsPerSecond() >= AIM_POINT_READS_PER_SECOND;
         }
 
-        /** Failed requests over the whole run; a run with any is not a valid measurement. */
+        /** Failed requests over the whole run, steps included; a run with any is not a valid measurement. */
         public long errors() {
-            return lines.stream().mapToLong(l -> l.result().errors()).sum();
+            return lines.stream().mapToLong(l -> l.result().errors()).sum()
+                    + steps.values().stream().mapToLong(LoadGenerator.Result::errors).sum();
         }
 
         public Figures figures() {
@@ -184,10 +218,16 @@ public final class ApiBenchmark {
                 f.add("requests", "requests", r.requests(), where);
                 f.add("errors", "requests", r.errors(), where);
             }
+            steps.forEach((step, r) -> {
+                Map<String, Object> where = Map.of("step", step.key(), "connections", 1);
+                f.add("point_read_step_p50", "ms", r.p50Ms(), where);
+                f.add("errors", "requests", r.errors(), where);
+            });
             f.add("point_read_p50_overhead", "ms", pointReadOverheadMs(), Map.of("connections", 1,
                     "over", Path.DIRECT_JDBC.key()));
             f.add("point_read_p50_overhead", "ms", pointReadHttpOverheadMs(), Map.of("connections", 1,
                     "over", Path.APP_JDBC.key()));
+            f.add("point_read_p50_http_itself", "ms", restOfHttpMs(), Map.of("connections", 1));
             return f;
         }
     }
@@ -220,7 +260,7 @@ public final class ApiBenchmark {
                  HikariDataSource ownerPool = Pools.open(scratch.owner(), JDBC_POOL_SIZE)) {
                 ApiCorpus.Loaded loaded = ApiCorpus.load(scratch, towns, provider, contacts, log);
                 Search search = Search.with(provider);
-                try (ApiTarget target = ApiTarget.start(scratch, towns, search)) {
+                try (ServerLog serverLog = new ServerLog(); ApiTarget target = ApiTarget.start(scratch, towns, search)) {
                     Askers askers = new Askers(target, towns.as(loaded.user(), loaded.town().id()), search,
                             Jdbi.create(ownerPool), loaded);
                     askers.checkAgreement();
@@ -237,8 +277,13 @@ public final class ApiBenchmark {
                             }
                         }
                     }
+                    Map<Step, LoadGenerator.Result> steps = new LinkedHashMap<>();
+                    for (Step step : Step.values()) {
+                        log.accept("point read, 1 connection, alone: " + step.label());
+                        steps.put(step, LoadGenerator.run(1, askers.step(step), plan));
+                    }
                     return new Report(loaded.contacts(), loaded.notes(), Runtime.getRuntime().availableProcessors(),
-                            describe(plan), parameters(plan), lines);
+                            describe(plan), parameters(plan), lines, steps);
                 }
             }
         } catch (SQLException | IOException e) {
@@ -335,6 +380,17 @@ public final class ApiBenchmark {
             };
         }
 
+        IntFunction<LoadGenerator.Client> step(Step step) {
+            Caller caller = target.authenticate();
+            return worker -> {
+                Rotation rotation = new Rotation(worker);
+                return switch (step) {
+                    case KEY_LOOKUP -> target::authenticate;
+                    case SERVICE_READ -> () -> target.read(caller, rotation.next(ids));
+                };
+            };
+        }
+
         private LoadGenerator.Client http(Query query, int worker) {
             ApiConnection c = target.connect();
             Rotation rotation = new Rotation(worker);
@@ -388,6 +444,31 @@ public final class ApiBenchmark {
             } else {
                 context.inTransaction(h -> readAll(h, sql, args));
             }
+        }
+    }
+
+    /**
+     * The server's log (its access log: one line per request) sent to a scratch file while the benchmark runs, as a
+     * served instance's goes to a file or the journal: the server still formats and writes every line, and the
+     * terminal is spared one line per request. slf4j-simple writes each line to whatever {@code System.err} is then.
+     */
+    private static final class ServerLog implements AutoCloseable {
+        private final PrintStream terminal = System.err;
+        private final java.nio.file.Path file;
+        private final PrintStream stream;
+
+        ServerLog() throws IOException {
+            file = Files.createTempFile("townhall-bench-api-", ".log");
+            stream = new PrintStream(Files.newOutputStream(file), true /* flushed per line, as the log is */,
+                    StandardCharsets.UTF_8);
+            System.setErr(stream);
+        }
+
+        @Override
+        public void close() throws IOException {
+            System.setErr(terminal);
+            stream.close();
+            Files.deleteIfExists(file);
         }
     }
 

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.townhall.api.ApiKeys;
 import dev.townhall.api.ApiServer;
+import dev.townhall.api.Caller;
 import dev.townhall.api.ServerSettings;
 import dev.townhall.db.Database;
 import dev.townhall.db.Identifiers;
 import dev.townhall.records.Records;
+import dev.townhall.records.Row;
 import dev.townhall.search.Search;
 import dev.townhall.towns.Towns;
 
@@ -45,15 +47,21 @@ final class ApiTarget implements AutoCloseable {
     }
 
     private final ApiServer server;
+    private final ApiKeys keys;
+    private final Records records;
+    private final ServerSettings settings;
     private final URI base;
     private final String key;
     private final String selectList;
 
-    private ApiTarget(ApiServer server, String key, String selectList) {
+    private ApiTarget(ApiServer server, ApiKeys keys, Records records, ServerSettings settings, String key) {
         this.server = server;
+        this.keys = keys;
+        this.records = records;
+        this.settings = settings;
         this.base = URI.create(server.url());
         this.key = key;
-        this.selectList = selectList;
+        this.selectList = selectList(records.resource(RESOURCE).columns());
     }
 
     /** Starts the server for {@code towns} and makes a key for the corpus's user in its town. */
@@ -62,9 +70,9 @@ final class ApiTarget implements AutoCloseable {
         String key = keys.create(ApiCorpus.USER, ApiCorpus.TOWN, Optional.empty(), Optional.empty(), "bench api")
                 .secret();
         Records records = Records.load(towns);
-        ApiServer server = ApiServer.start(db, towns, keys, records, search, ServerSettings.defaults().withPort(0)
-                .withRateLimit(UNLIMITED_RATE, UNLIMITED_RATE));
-        return new ApiTarget(server, key, selectList(records.resource(RESOURCE).columns()));
+        ServerSettings settings = ServerSettings.defaults().withPort(0).withRateLimit(UNLIMITED_RATE, UNLIMITED_RATE);
+        ApiServer server = ApiServer.start(db, towns, keys, records, search, settings);
+        return new ApiTarget(server, keys, records, settings, key);
     }
 
     /** A new keep-alive connection to the server with the key. */
@@ -87,6 +95,16 @@ final class ApiTarget implements AutoCloseable {
     /** The id of the contact {@code id} as the API answers it. */
     UUID row(ApiConnection c, UUID id) throws IOException {
         return UUID.fromString(JSON.readTree(c.getOk("/api/v1/contacts/" + id).body()).get("id").asText());
+    }
+
+    /** What the server does first for every request: finds the key's caller (one query, the hash checked). */
+    Caller authenticate() {
+        return keys.authenticate(key, Optional.empty());
+    }
+
+    /** What a point read's handler does, without HTTP: the records service in the caller's context, as served. */
+    Row read(Caller caller, UUID id) {
+        return records.get(caller.context().withStatementTimeout(settings.statementTimeout()), RESOURCE, id);
     }
 
     /** The point read; the owner's takes the town first. */

@@ -72,6 +72,8 @@ public final class BenchApiCommand implements Callable<Integer> {
         out.println();
         printBars(out, r);
         out.println();
+        printSteps(out, r);
+        out.println();
         out.printf(Locale.ROOT, "routes: %s%n", String.join("; ", List.of(Query.values()).stream()
                 .map(q -> q.label() + " = " + q.route()).toList()));
         out.printf(Locale.ROOT, "machine: %d cores shared by the load generator (one thread and one keep-alive"
@@ -127,6 +129,22 @@ public final class BenchApiCommand implements Callable<Integer> {
             int filled = most > 0 ? (int) Math.round(BAR_WIDTH * rps / most) : 0;
             out.printf(Locale.ROOT, "%-" + labelWidth + "s |%s %,.0f%n", label(l), "#".repeat(filled), rps);
         }
+    }
+
+    /** The point read at 1 connection taken apart: each way of asking, and the server's parts timed alone. */
+    private static void printSteps(PrintWriter out, ApiBenchmark.Report r) {
+        out.println("point read at 1 connection, where the time goes");
+        TextTable parts = TextTable.of("part", "p50 ms", "p99 ms");
+        for (Path path : List.of(Path.DIRECT_JDBC, Path.APP_JDBC)) {
+            r.line(Query.POINT_READ, path, 1).ifPresent(l -> parts.row(path.label(), f("%.3f", l.result().p50Ms()),
+                    f("%.3f", l.result().p99Ms())));
+        }
+        r.steps().forEach((step, m) -> parts.row(step.label(), f("%.3f", m.p50Ms()), f("%.3f", m.p99Ms())));
+        r.line(Query.POINT_READ, Path.HTTP, 1).ifPresent(l -> parts.row(Path.HTTP.label(),
+                f("%.3f", l.result().p50Ms()), f("%.3f", l.result().p99Ms())));
+        parts.print(out);
+        out.printf(Locale.ROOT, "HTTP minus the key lookup and the service read (p50): %.3f ms for Jetty and Javalin,"
+                + " routing, JSON in and out, metrics, the access log and the loopback round trip%n", r.restOfHttpMs());
     }
 
     private static String label(Line l) {
