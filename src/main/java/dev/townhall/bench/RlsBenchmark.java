@@ -192,7 +192,7 @@ public final class RlsBenchmark {
     }
 
     /** Loads companies, contacts, deals and activities (1 : 4 : 1 : 4), 60/30/10 % over aurora/fluenti/collaboration. */
-    private static long load(Connection owner, int rowsTotal) throws SQLException {
+    static long load(Connection owner, int rowsTotal) throws SQLException {
         int unit = Math.max(1, rowsTotal / 10);
         try (Statement s = owner.createStatement()) {
             s.execute("""
