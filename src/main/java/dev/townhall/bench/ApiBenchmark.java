@@ -70,9 +70,9 @@ public final class ApiBenchmark {
     /** What is asked. */
     public enum Query {
         POINT_READ("point_read", "point read", "GET /api/v1/contacts/{id}"),
-        LIST_PAGE("list_page", "list: first page of 50", "GET /api/v1/contacts?limit=50"),
+        LIST_PAGE("list_page", "list: first page of 50", "GET /api/v1/contacts?sort=id&limit=50"),
         LIST_LATER_PAGE("list_later_page", "list: page " + LATER_PAGE + " of 50, by cursor",
-                "GET /api/v1/contacts?limit=50&cursor=…"),
+                "GET /api/v1/contacts?sort=id&limit=50&cursor=…"),
         HYBRID_SEARCH("hybrid_search", "hybrid search", "GET /api/v1/search?q=…&mode=hybrid&limit=" + SEARCH_LIMIT);
 
         private final String key;
@@ -394,8 +394,8 @@ public final class ApiBenchmark {
         private LoadGenerator.Client http(Query query, int worker) {
             ApiConnection c = target.connect();
             Rotation rotation = new Rotation(worker);
-            String later = "/api/v1/contacts?limit=" + PAGE_SIZE + "&cursor=" + encode(cursor);
-            String first = "/api/v1/contacts?limit=" + PAGE_SIZE;
+            String later = "/api/v1/contacts?sort=id&limit=" + PAGE_SIZE + "&cursor=" + encode(cursor);
+            String first = "/api/v1/contacts?sort=id&limit=" + PAGE_SIZE;
             return new LoadGenerator.Client() {
                 @Override
                 public void request() throws IOException {
