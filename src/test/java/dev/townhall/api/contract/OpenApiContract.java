@@ -123,8 +123,11 @@ public final class OpenApiContract {
         } catch (RuntimeException notJson) {
             return List.of(where + ": the body is not JSON: " + abbreviated(body));
         }
-        return errors.stream().map(e -> where + ": " + e.getInstanceLocation() + " " + e.getMessage()
-                + " (schema " + e.getSchemaLocation() + ")").toList();
+        return errors.stream().map(e -> {
+            String at = e.getInstanceLocation().toString();
+            return where + ": " + (at.isEmpty() ? "the body" : at) + " " + e.getMessage() + " (schema "
+                    + e.getSchemaLocation() + ")";
+        }).toList();
     }
 
     private JsonNode operation(String method, String path) {
