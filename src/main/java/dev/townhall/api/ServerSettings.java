@@ -1,14 +1,13 @@
 package dev.townhall.api;
 
 import dev.townhall.ErrorCode;
+import dev.townhall.SettingValues;
 import dev.townhall.TownHallConfig;
 import dev.townhall.TownHallException;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * How the HTTP service runs: where it listens, how long one request's statements may take, each key's rate limit and
@@ -33,7 +32,7 @@ public final class ServerSettings {
     public static final int MAX_BODY_BYTES = 1 << 20;
 
     /** A setting: its {@code townhall.conf} key (also the flag's key) and its environment variable. */
-    public enum Key {
+    public enum Key implements SettingValues.Key {
         BIND("api.bind", "TOWNHALL_API_BIND"),
         PORT("api.port", "TOWNHALL_API_PORT"),
         STATEMENT_TIMEOUT_MS("api.statement_timeout_ms", "TOWNHALL_API_STATEMENT_TIMEOUT_MS"),
@@ -86,44 +85,21 @@ public final class ServerSettings {
     }
 
     static ServerSettings resolve(Map<String, String> flags, Map<String, String> env, Path configFile) {
-        Properties file = TownHallConfig.readConfigFile(configFile);
-        Map<Key, String> values = new EnumMap<>(Key.class);
-        for (Key key : Key.values()) {
-            String value = TownHallConfig.firstNonBlank(flags.get(key.confKey), env.get(key.variable),
-                    file.getProperty(key.confKey));
-            if (value != null) {
-                values.put(key, value);
-            }
-        }
-        return new ServerSettings(values.getOrDefault(Key.BIND, DEFAULT_BIND),
-                whole(values, Key.PORT, 0, 65_535, DEFAULT_PORT),
-                Duration.ofMillis(whole(values, Key.STATEMENT_TIMEOUT_MS, 1, 3_600_000, (int) DEFAULT_STATEMENT_TIMEOUT_MS)),
-                whole(values, Key.RATE_PER_SECOND, 1, 1_000_000, DEFAULT_RATE_PER_SECOND),
-                whole(values, Key.RATE_BURST, 1, 1_000_000, DEFAULT_RATE_BURST),
-                whole(values, Key.THREADS, MIN_THREADS, 1_000, DEFAULT_THREADS));
+        return from(SettingValues.resolve(Key.class, flags, env, configFile));
+    }
+
+    private static ServerSettings from(SettingValues<Key> values) {
+        return new ServerSettings(values.text(Key.BIND).orElse(DEFAULT_BIND),
+                values.whole(Key.PORT, 0, 65_535, DEFAULT_PORT),
+                values.millis(Key.STATEMENT_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS),
+                values.whole(Key.RATE_PER_SECOND, 1, 1_000_000, DEFAULT_RATE_PER_SECOND),
+                values.whole(Key.RATE_BURST, 1, 1_000_000, DEFAULT_RATE_BURST),
+                values.whole(Key.THREADS, MIN_THREADS, 1_000, DEFAULT_THREADS));
     }
 
     /** Settings from {@code values} alone (keyed by {@code townhall.conf} key), for embedders and tests. */
     public static ServerSettings of(Map<String, String> values) {
-        // an absent file and an empty environment: only the given values count, whatever the working directory holds
-        return resolve(values, Map.of(), Path.of("/nonexistent", TownHallConfig.CONFIG_FILE));
-    }
-
-    private static int whole(Map<Key, String> values, Key key, int min, int max, int fallback) {
-        String value = values.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the accepted range
-        }
-        throw new TownHallException(ErrorCode.CONFIG, key.confKey + " must be a whole number from " + min + " to "
-                + max + ", got '" + value + "'");
+        return from(SettingValues.given(Key.class, values));
     }
 
     /** The address to listen on. */

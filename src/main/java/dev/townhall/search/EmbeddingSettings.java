@@ -1,17 +1,16 @@
 package dev.townhall.search;
 
 import dev.townhall.ErrorCode;
+import dev.townhall.SettingValues;
 import dev.townhall.TownHallConfig;
 import dev.townhall.TownHallException;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * How to embed: which provider and model, and the HTTP provider's endpoint, key, batching, timeouts and retries.
@@ -30,7 +29,7 @@ public final class EmbeddingSettings {
     public static final long DEFAULT_MAX_RETRY_DELAY_MS = 30_000;
 
     /** A setting: its {@code townhall.conf} key (also the flag's key) and its environment variable. */
-    public enum Key {
+    public enum Key implements SettingValues.Key {
         PROVIDER("search.provider", "TOWNHALL_EMBEDDING_PROVIDER"),
         MODEL("search.model", "TOWNHALL_EMBEDDING_MODEL"),
         BASE_URL("embedding.base_url", "TOWNHALL_EMBEDDING_BASE_URL"),
@@ -72,28 +71,28 @@ public final class EmbeddingSettings {
     private final Duration maxRetryDelay;
     private final int localThreads;
 
-    private EmbeddingSettings(Map<Key, String> values) {
-        String chosen = values.getOrDefault(Key.PROVIDER, LOCAL).toLowerCase(Locale.ROOT);
+    private EmbeddingSettings(SettingValues<Key> values) {
+        String chosen = values.text(Key.PROVIDER).orElse(LOCAL).toLowerCase(Locale.ROOT);
         this.provider = chosen.equals("local") ? LOCAL : chosen;
         if (!provider.equals(LOCAL) && !provider.equals(OPENAI)) {
             throw new TownHallException(ErrorCode.CONFIG, "unknown embedding provider '" + chosen + "' ("
                     + Key.PROVIDER.confKey + " / " + Key.PROVIDER.variable + "): use local or openai");
         }
-        this.model = values.get(Key.MODEL);
+        this.model = values.text(Key.MODEL).orElse(null);
         if (model != null && !model.matches(EmbeddingProvider.MODEL_NAME_PATTERN)) {
             throw new TownHallException(ErrorCode.CONFIG, Key.MODEL.confKey + " must be a lowercase model name such as "
                     + "all-minilm-l6-v2-q or text-embedding-3-small, got '" + model + "'");
         }
-        this.baseUrl = url(values.getOrDefault(Key.BASE_URL, DEFAULT_BASE_URL));
-        this.dimensions = values.containsKey(Key.DIMENSIONS) ? whole(values, Key.DIMENSIONS, 1, 16_000, 0) : null;
-        this.apiKey = values.get(Key.API_KEY);
-        this.batchSize = whole(values, Key.BATCH_SIZE, 1, MAX_BATCH_SIZE, DEFAULT_BATCH_SIZE);
-        this.maxAttempts = whole(values, Key.MAX_ATTEMPTS, 1, 20, DEFAULT_MAX_ATTEMPTS);
-        this.connectTimeout = millis(values, Key.CONNECT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS);
-        this.requestTimeout = millis(values, Key.REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS);
-        this.maxRetryDelay = millis(values, Key.MAX_RETRY_DELAY_MS, DEFAULT_MAX_RETRY_DELAY_MS);
+        this.baseUrl = url(values.text(Key.BASE_URL).orElse(DEFAULT_BASE_URL));
+        this.dimensions = values.isSet(Key.DIMENSIONS) ? values.whole(Key.DIMENSIONS, 1, 16_000, 0) : null;
+        this.apiKey = values.text(Key.API_KEY).orElse(null);
+        this.batchSize = values.whole(Key.BATCH_SIZE, 1, MAX_BATCH_SIZE, DEFAULT_BATCH_SIZE);
+        this.maxAttempts = values.whole(Key.MAX_ATTEMPTS, 1, 20, DEFAULT_MAX_ATTEMPTS);
+        this.connectTimeout = values.millis(Key.CONNECT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS);
+        this.requestTimeout = values.millis(Key.REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS);
+        this.maxRetryDelay = values.millis(Key.MAX_RETRY_DELAY_MS, DEFAULT_MAX_RETRY_DELAY_MS);
         // one text per core, each on one ONNX thread, was fastest (decision 21)
-        this.localThreads = whole(values, Key.LOCAL_THREADS, 1, 64, Runtime.getRuntime().availableProcessors());
+        this.localThreads = values.whole(Key.LOCAL_THREADS, 1, 64, Runtime.getRuntime().availableProcessors());
     }
 
     /** Resolves settings from flags (keyed by {@code townhall.conf} key), the environment and townhall.conf. */
@@ -102,22 +101,12 @@ public final class EmbeddingSettings {
     }
 
     static EmbeddingSettings resolve(Map<String, String> flags, Map<String, String> env, Path configFile) {
-        Properties file = TownHallConfig.readConfigFile(configFile);
-        Map<Key, String> values = new EnumMap<>(Key.class);
-        for (Key key : Key.values()) {
-            String value = TownHallConfig.firstNonBlank(flags.get(key.confKey), env.get(key.variable),
-                    file.getProperty(key.confKey));
-            if (value != null) {
-                values.put(key, value);
-            }
-        }
-        return new EmbeddingSettings(values);
+        return new EmbeddingSettings(SettingValues.resolve(Key.class, flags, env, configFile));
     }
 
     /** Settings from {@code values} alone (keyed by {@code townhall.conf} key), for embedders and tests. */
     public static EmbeddingSettings of(Map<String, String> values) {
-        // an absent file and an empty environment: only the given values count, whatever the working directory holds
-        return resolve(values, Map.of(), Path.of("/nonexistent", TownHallConfig.CONFIG_FILE));
+        return new EmbeddingSettings(SettingValues.given(Key.class, values));
     }
 
     private static URI url(String value) {
@@ -131,27 +120,6 @@ public final class EmbeddingSettings {
             throw new TownHallException(ErrorCode.CONFIG, Key.BASE_URL.confKey + " must be an http(s) URL such as "
                     + DEFAULT_BASE_URL + ", got '" + value + "'", e);
         }
-    }
-
-    private static int whole(Map<Key, String> values, Key key, int min, int max, int fallback) {
-        String value = values.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the accepted range
-        }
-        throw new TownHallException(ErrorCode.CONFIG, key.confKey + " must be a whole number from " + min + " to "
-                + max + ", got '" + value + "'");
-    }
-
-    private static Duration millis(Map<Key, String> values, Key key, long fallback) {
-        return Duration.ofMillis(whole(values, key, 1, 3_600_000, (int) fallback));
     }
 
     public String provider() {
