@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -123,9 +122,18 @@ public final class Pipeline {
         metrics.request(route, method, status, Duration.ofNanos((long) (millis * 1_000_000)));
         if (ACCESS.isInfoEnabled()) {
             UUID key = ctx.attribute(KEY_ID);
-            ACCESS.info("{} {} {} {} ms key={}", method, route, status, String.format(Locale.ROOT, "%.1f", millis),
-                    key == null ? "-" : key);
+            ACCESS.info("{} {} {} {} ms key={}", method, route, status, oneDecimal(millis), key == null ? "-" : key);
         }
+    }
+
+    /**
+     * {@code millis} with one decimal, rounded half up: what {@code String.format(Locale.ROOT, "%.1f", millis)} gives
+     * (a float times ten is exact in a double), without the Formatter and DecimalFormatSymbols it builds per call,
+     * which took about half the access log's CPU (JFR, bench api).
+     */
+    static String oneDecimal(float millis) {
+        long tenths = Math.round((double) millis * 10);
+        return tenths / 10 + "." + tenths % 10;
     }
 
     private static String routeOf(Context ctx) {
