@@ -55,6 +55,8 @@ public final class ApiBenchmark {
     /** The page read by cursor: far enough that a cursor is followed, not so far that a small run lacks it. */
     public static final int LATER_PAGE = 20;
     public static final int SEARCH_LIMIT = 10;
+    /** Connections of the warm-up round that runs every query and path once before anything is measured. */
+    static final int WARM_UP_CONNECTIONS = 16;
     /** The aim: HTTP, the key and the town context add at most this to a point read's p50 (1 connection) … */
     public static final double AIM_OVERHEAD_MS = 1.0;
     /** … and the API answers at least this many point reads per second at {@link #AIM_CONNECTIONS} connections. */
@@ -264,6 +266,17 @@ public final class ApiBenchmark {
                     Askers askers = new Askers(target, towns.as(loaded.user(), loaded.town().id()), search,
                             Jdbi.create(ownerPool), loaded);
                     askers.checkAgreement();
+                    // the JIT compiles the server's and the drivers' hot paths over several seconds; measured cold,
+                    // the first lines would report the compiler, not the request path
+                    log.accept("warming up: every query and path once at " + WARM_UP_CONNECTIONS
+                            + " connections, not reported");
+                    for (Query query : Query.values()) {
+                        for (Path path : Path.values()) {
+                            if (path.asks(query)) {
+                                LoadGenerator.run(WARM_UP_CONNECTIONS, askers.clients(query, path), plan);
+                            }
+                        }
+                    }
                     List<Line> lines = new ArrayList<>();
                     for (Query query : Query.values()) {
                         for (int connections : CONNECTIONS) {
