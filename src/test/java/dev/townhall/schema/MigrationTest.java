@@ -70,17 +70,24 @@ class MigrationTest {
     void rollbackToATagUndoesOnlyWhatCameAfter(TestCluster cluster) {
         Database db = cluster.newEmptyDatabase("tag");
         Migrator migrator = Migrator.as(db.owner());
-        migrator.migrate("everything");
-        assertThat(migrator.rollbackTo("everything")).isEmpty();
+        ReleaseLock lock = ReleaseLock.shipped();
+        List<String> unreleased = lock.unreleased(Changesets.shipped()).stream().map(Changesets.Changeset::id).toList();
+        List<ReleaseLock.Entry> released = lock.entries();
+        String newestRelease = released.get(released.size() - 1).release();
+        // Liquibase keeps one tag per changeset: a build that ends with a release's tag changeset refuses another tag
+        // on it; a build with changesets after its last release takes one, and then refuses a second
+        String lastTag = unreleased.isEmpty() ? "v" + newestRelease : "everything";
+        migrator.migrate(unreleased.isEmpty() ? null : lastTag);
+        assertThat(migrator.rollbackTo(lastTag)).isEmpty();
         assertThatThrownBy(() -> migrator.migrate("again"))
-                .as("Liquibase keeps one tag per changeset: a second tag would replace the first")
-                .hasMessageContaining("carries the tag 'everything'");
+                .hasMessageContaining("carries the tag '" + lastTag + "'");
 
-        List<String> sinceRelease = ReleaseLock.shipped().unreleased(Changesets.shipped()).stream()
-                .map(Changesets.Changeset::id).toList();
+        List<String> sinceFirstRelease = Changesets.shipped().stream().map(Changesets.Changeset::id)
+                .filter(id -> released.stream().noneMatch(e -> e.id().equals(id) && e.release().equals("0.1.0")))
+                .toList();
         List<String> undone = migrator.rollbackTo("v0.1.0").stream().map(Migrator.Change::id).toList();
-        assertThat(undone).as("exactly what came after release 0.1.0").containsExactlyElementsOf(sinceRelease);
-        assertThat(migrator.status().pending()).extracting(Migrator.Change::id).containsExactlyElementsOf(sinceRelease);
+        assertThat(undone).as("exactly what came after release 0.1.0").containsExactlyElementsOf(sinceFirstRelease);
+        assertThat(migrator.status().pending()).extracting(Migrator.Change::id).containsExactlyElementsOf(sinceFirstRelease);
         assertThat(migrator.status().applied()).extracting(Migrator.Change::id).endsWith("release-0.1.0");
         assertThatThrownBy(() -> migrator.rollbackTo("no-such-tag"))
                 .isInstanceOf(TownHallException.class)

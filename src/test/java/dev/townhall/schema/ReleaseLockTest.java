@@ -33,6 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith(PostgresExtension.class)
 class ReleaseLockTest {
     private static final Path SOURCE = Path.of("src/main/resources");
+    /** A version above any this project will ship while the test lives, so it never meets a real release. */
+    private static final String NEXT_RELEASE = "98.0.0";
 
     @Test
     void everyReleasedChangesetIsUnchanged() {
@@ -122,20 +124,20 @@ class ReleaseLockTest {
         assertThat(before.check(Changesets.inSourceTree(tree))).as("a new changeset breaks no promise").isEmpty();
         assertThat(before.unreleased(Changesets.inSourceTree(tree))).extracting(Changeset::id).endsWith("core-900-town-motto");
 
-        CliRun run = CliRun.of("release", "0.2.0", "--source", tree.toString());
+        CliRun run = CliRun.of("release", NEXT_RELEASE, "--source", tree.toString());
 
         assertThat(run.status()).as(run.err()).isZero();
-        assertThat(run.out()).contains("core-900-town-motto", "release-0.2.0", "git tag v0.2.0");
+        assertThat(run.out()).contains("core-900-town-motto", "release-" + NEXT_RELEASE, "git tag v" + NEXT_RELEASE);
         ReleaseLock after = ReleaseLock.inSourceTree(tree);
         assertThat(after.entries().subList(0, before.entries().size())).isEqualTo(before.entries());
         List<ReleaseLock.Entry> added = after.entries().subList(before.entries().size(), after.entries().size());
-        assertThat(added).extracting(ReleaseLock.Entry::release).containsOnly("0.2.0");
-        assertThat(added).extracting(ReleaseLock.Entry::id).endsWith("core-900-town-motto", "release-0.2.0")
+        assertThat(added).extracting(ReleaseLock.Entry::release).containsOnly(NEXT_RELEASE);
+        assertThat(added).extracting(ReleaseLock.Entry::id).endsWith("core-900-town-motto", "release-" + NEXT_RELEASE)
                 .hasSize(before.unreleased(Changesets.inSourceTree(tree)).size());
         assertThat(after.check(Changesets.inSourceTree(tree))).isEmpty();
         assertThat(after.unreleased(Changesets.inSourceTree(tree))).isEmpty();
 
-        CliRun again = CliRun.of("release", "0.3.0", "--source", tree.toString());
+        CliRun again = CliRun.of("release", "99.0.0", "--source", tree.toString());
         assertThat(again.status()).isEqualTo(ErrorCode.NOT_FOUND.exitStatus());
         assertThat(again.err()).contains("nothing to release").doesNotContain("Exception");
     }
@@ -146,7 +148,7 @@ class ReleaseLockTest {
         Path towns = tree.resolve("db/changelog/core/011-towns.sql");
         Files.writeString(towns, Files.readString(towns).replaceFirst("CREATE TABLE core.towns \\(",
                 "CREATE TABLE core.towns (\n    motto text,"));
-        assertThatThrownBy(() -> Release.inSourceTree(tree).freeze("0.2.0"))
+        assertThatThrownBy(() -> Release.inSourceTree(tree).freeze(NEXT_RELEASE))
                 .isInstanceOf(TownHallException.class)
                 .hasMessageContaining("core-011-towns")
                 .matches(e -> ((TownHallException) e).code() == ErrorCode.CHECKSUM_MISMATCH);
