@@ -48,6 +48,7 @@ final class McpCommand implements Callable<Integer> {
             throw new TownHallException(ErrorCode.INVALID_INPUT, "give the API key to act as: --key th_… or TOWNHALL_MCP_KEY");
         }
         OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        PrintStream previousOut = System.out;
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         CountDownLatch stdinClosed = new CountDownLatch(1);
         InputStream protocolIn = new FilterInputStream(new FileInputStream(FileDescriptor.in)) {
@@ -69,6 +70,8 @@ final class McpCommand implements Callable<Integer> {
                 System.err.println("townhall: MCP tools for " + caller.townSlug() + " over stdio; close stdin to stop.");
                 stdinClosed.await();
             }
+        } finally {
+            System.setOut(previousOut);
         }
         return 0;
     }
