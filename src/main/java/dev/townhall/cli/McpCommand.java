@@ -31,7 +31,7 @@ import java.util.concurrent.CountDownLatch;
  * stdout carries protocol messages only: the command takes the process's stdout for the protocol and points
  * {@code System.out} at stderr, so no banner or stray print can corrupt the stream.
  */
-@Command(name = "mcp", description = {"Serve the MCP tools (search_memory, get_record) over stdio for an AI"
+@Command(name = "mcp", description = {"Serve the MCP tools (search_memory, get_record, list_recent_activity) over stdio for an AI"
         + " assistant, as the key's user in the key's town; every call audited.",
         "Register it with an assistant as the command ./townhall mcp --key th_…; stdout carries only protocol messages."})
 final class McpCommand implements Callable<Integer> {

@@ -69,6 +69,12 @@ class McpStdioServerTest {
         auroraNote = records.create(towns.as("allan@aurora"), "sticky-notes",
                 Map.of("content", "Quokka pricing, aurora only")).id();
         fluentiNote = records.create(towns.as("kristina@fluenti"), "sticky-notes", Map.of("content", INSTRUCTIONS)).id();
+        for (String day : List.of("2026-01-02", "2026-03-04", "2026-02-03")) {
+            records.create(towns.as("allan@aurora"), "activities", Map.of("activity_type", "call", "subject",
+                    "Quokka call " + day, "occurred_at", day + "T10:00:00Z", "contact_id", auroraContact.toString()));
+        }
+        records.create(towns.as("allan@aurora"), "activities", Map.of("activity_type", "note", "subject",
+                "about nobody", "occurred_at", "2026-05-05T10:00:00Z"));
         kristinaKey = keys.create("kristina", "fluenti", Optional.empty(), Optional.empty(), "mcp").secret();
         allanKey = keys.create("allan", "aurora", Optional.empty(), Optional.empty(), "mcp").secret();
     }
@@ -83,7 +89,8 @@ class McpStdioServerTest {
     @SuppressWarnings("unchecked")
     void listsTheToolsWithTheirInputSchemas() {
         List<McpSchema.Tool> tools = connect(kristinaKey).client.listTools().tools();
-        assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("search_memory", "get_record");
+        assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("search_memory", "get_record",
+                "list_recent_activity");
         McpSchema.Tool search = tools.stream().filter(t -> t.name().equals("search_memory")).findFirst().orElseThrow();
         assertThat(search.inputSchema()).containsEntry("type", "object").containsEntry("required", List.of("query"));
         assertThat((Map<String, Object>) search.inputSchema().get("properties")).containsOnlyKeys("query", "mode", "types", "limit");
@@ -119,13 +126,28 @@ class McpStdioServerTest {
     }
 
     @Test
+    void listRecentActivityAnswersOneContactsActivitiesNewestFirstAndNothingOfAnotherTowns() throws IOException {
+        JsonNode aurora = ok(call(allanKey, "list_recent_activity",
+                Map.of("of", "contact", "id", auroraContact.toString(), "limit", 2)));
+        List<String> subjects = new ArrayList<>();
+        aurora.get("activities").forEach(a -> subjects.add(a.get("subject").asText()));
+        assertThat(subjects).containsExactly("Quokka call 2026-03-04", "Quokka call 2026-02-03");
+        JsonNode fluenti = ok(call(kristinaKey, "list_recent_activity",
+                Map.of("of", "contact", "id", auroraContact.toString())));
+        assertThat(fluenti.get("activities")).isEmpty();
+        CallToolResult badSubject = call(kristinaKey, "list_recent_activity", Map.of("of", "planet", "id", auroraContact.toString()));
+        assertThat(badSubject.isError()).isTrue();
+        assertThat(text(badSubject)).isEqualTo("of must be one of contact, company, deal, got 'planet'");
+    }
+
+    @Test
     void refusalsAreToolErrorsWithOneClearMessage() {
         CallToolResult badId = call(kristinaKey, "get_record", Map.of("type", "contact", "id", "not-a-uuid"));
         assertThat(badId.isError()).isTrue();
         assertThat(text(badId)).isEqualTo("id must be a UUID, got 'not-a-uuid'");
         CallToolResult badType = call(kristinaKey, "get_record", Map.of("type", "planet", "id", UUID.randomUUID().toString()));
         assertThat(badType.isError()).isTrue();
-        assertThat(text(badType)).doesNotContain("Exception");
+        assertThat(text(badType)).isEqualTo("type must be one of company, contact, deal, task, meeting, got 'planet'");
     }
 
     @Test

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.api.Caller;
+import dev.townhall.records.ListQuery;
 import dev.townhall.records.Records;
 import dev.townhall.records.Row;
+import dev.townhall.records.Sort;
 import dev.townhall.search.Search;
 import dev.townhall.search.SearchHit;
 import dev.townhall.search.SearchMode;
@@ -24,6 +26,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -40,6 +43,11 @@ public final class TownTools {
     /** get_record's types and the resources behind them. */
     private static final Map<String, String> RECORD_TYPES = orderedMap(
             "company", "companies", "contact", "contacts", "deal", "deals", "task", "tasks", "meeting", "meetings");
+
+    /** list_recent_activity's subjects and the activities column naming each (filterable: crm-110's indexes). */
+    private static final Map<String, String> ACTIVITY_SUBJECTS = orderedMap(
+            "contact", "contact_id", "company", "company_id", "deal", "deal_id");
+    private static final int DEFAULT_ACTIVITIES = 20;
 
     private final Caller caller;
     private final Records records;
@@ -78,7 +86,18 @@ public final class TownTools {
                                         "id", Map.of("type", "string", "format", "uuid")),
                                 "required", List.of("type", "id"),
                                 "additionalProperties", false),
-                        this::getRecord));
+                        this::getRecord),
+                tool("list_recent_activity", "The latest activities (calls, emails, meetings, notes…) of one contact,"
+                                + " company or deal, newest first.",
+                        Map.of("type", "object",
+                                "properties", orderedMap(
+                                        "of", Map.of("type", "string", "enum", List.copyOf(ACTIVITY_SUBJECTS.keySet())),
+                                        "id", Map.of("type", "string", "format", "uuid"),
+                                        "limit", Map.of("type", "integer", "minimum", 1, "maximum", ListQuery.MAX_LIMIT,
+                                                "description", "how many activities (default: " + DEFAULT_ACTIVITIES + ")")),
+                                "required", List.of("of", "id"),
+                                "additionalProperties", false),
+                        this::listRecentActivity));
     }
 
     private Map<String, Object> searchMemory(Map<String, Object> args) {
@@ -100,6 +119,21 @@ public final class TownTools {
         }
         Row row = records.get(caller.context(), resource, uuid(args, "id"));
         return orderedMap("type", type, "record", row.values());
+    }
+
+    private Map<String, Object> listRecentActivity(Map<String, Object> args) {
+        String of = text(args, "of");
+        String column = ACTIVITY_SUBJECTS.get(of);
+        if (column == null) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, "of", "of must be one of "
+                    + String.join(", ", ACTIVITY_SUBJECTS.keySet()) + ", got '" + of + "'");
+        }
+        int limit = args.get("limit") == null ? DEFAULT_ACTIVITIES : whole(args, "limit");
+        ListQuery query = new ListQuery(Map.of(column, uuid(args, "id").toString()),
+                Optional.of(new Sort("occurred_at", true)), Optional.empty(), limit, Optional.empty());
+        List<Map<String, Object>> activities = records.list(caller.context(), "activities", query).items().stream()
+                .map(Row::values).toList();
+        return orderedMap("of", of, "id", args.get("id"), "activities", activities);
     }
 
     private static Map<String, Object> hit(SearchHit hit) {
