@@ -4,6 +4,7 @@ import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.api.ApiKeys;
 import dev.townhall.api.Caller;
+import dev.townhall.api.ServerSettings;
 import dev.townhall.mcp.McpStdioServer;
 import dev.townhall.records.Records;
 import dev.townhall.search.EmbeddingProvider;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +35,8 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "mcp", description = {"Serve the MCP tools (search_memory, get_record, list_recent_activity) over stdio for an AI"
         + " assistant, as the key's user in the key's town; every call audited.",
-        "Register it with an assistant as the command ./townhall mcp --key th_…; stdout carries only protocol messages."})
+        "Register it with an assistant as the command ./townhall mcp --key th_…; stdout carries only protocol messages.",
+        "Each call runs in one transaction with the API's statement timeout (api.statement_timeout_ms)."})
 final class McpCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions options;
@@ -65,7 +68,8 @@ final class McpCommand implements Callable<Integer> {
             Caller caller = ApiKeys.on(towns).authenticate(key.strip(), Optional.empty());
             Records records = Records.load(towns);
             try (EmbeddingProvider provider = EmbeddingProviders.fromConfig();
-                 McpStdioServer server = McpStdioServer.start(caller, towns, records, Search.with(provider),
+                 McpStdioServer server = McpStdioServer.start(caller,
+                         ServerSettings.resolve(Map.of()).statementTimeout(), towns, records, Search.with(provider),
                          protocolIn, protocolOut)) {
                 System.err.println("townhall: MCP tools for " + caller.townSlug() + " over stdio; close stdin to stop.");
                 stdinClosed.await();

@@ -14,6 +14,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 
 /**
  * An MCP server on the official Java SDK, speaking over one pair of streams (stdin and stdout for
@@ -31,10 +32,13 @@ public final class McpStdioServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts serving on {@code in} and {@code out}; returns at once (the SDK reads {@code in} on its own thread). */
-    public static McpStdioServer start(Caller caller, Towns towns, Records records, Search search, InputStream in,
-                                       OutputStream out) {
-        TownTools tools = new TownTools(caller, records, search, new ToolAudit(towns, caller));
+    /**
+     * Starts serving on {@code in} and {@code out}; returns at once (the SDK reads {@code in} on its own thread). Every
+     * statement of a tool call is cancelled after {@code statementTimeout} (a tool error), as in an API request.
+     */
+    public static McpStdioServer start(Caller caller, Duration statementTimeout, Towns towns, Records records,
+                                       Search search, InputStream in, OutputStream out) {
+        TownTools tools = new TownTools(caller, statementTimeout, records, search, new ToolAudit(towns, caller));
         McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(McpJsonDefaults.getMapper(), in, out))
                 .serverInfo(NAME, McpStdioServer.class.getPackage().getImplementationVersion() == null ? "dev"
                         : McpStdioServer.class.getPackage().getImplementationVersion())

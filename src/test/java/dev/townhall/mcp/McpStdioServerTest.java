@@ -243,7 +243,7 @@ class McpStdioServerTest {
             try {
                 Pipe toServer = Pipe.open();
                 Pipe fromServer = Pipe.open();
-                server = McpStdioServer.start(keys.authenticate(key, Optional.empty()), towns, records,
+                server = McpStdioServer.start(keys.authenticate(key, Optional.empty()), Duration.ofSeconds(5), towns, records,
                         Search.keywordOnly(), Channels.newInputStream(toServer.source()),
                         Channels.newOutputStream(fromServer.sink()));
                 transport = new PipedClientTransport(Channels.newInputStream(fromServer.source()),

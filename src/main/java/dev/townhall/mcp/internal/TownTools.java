@@ -15,12 +15,14 @@ import dev.townhall.search.SearchMode;
 import dev.townhall.search.SearchRequest;
 import dev.townhall.search.SearchResults;
 import dev.townhall.search.SearchType;
+import dev.townhall.towns.TownContext;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -49,13 +51,14 @@ public final class TownTools {
             "contact", "contact_id", "company", "company_id", "deal", "deal_id");
     private static final int DEFAULT_ACTIVITIES = 20;
 
-    private final Caller caller;
+    private final TownContext context;
     private final Records records;
     private final Search search;
     private final ToolAudit audit;
 
-    public TownTools(Caller caller, Records records, Search search, ToolAudit audit) {
-        this.caller = caller;
+    /** Tools acting as {@code caller}, each statement cancelled after {@code statementTimeout} like an API request's. */
+    public TownTools(Caller caller, Duration statementTimeout, Records records, Search search, ToolAudit audit) {
+        this.context = caller.context().withStatementTimeout(statementTimeout);
         this.records = records;
         this.search = search;
         this.audit = audit;
@@ -105,7 +108,7 @@ public final class TownTools {
         Set<SearchType> types = args.get("types") == null ? EnumSet.allOf(SearchType.class)
                 : SearchType.parseList(String.join(",", textList(args, "types")));
         int limit = args.get("limit") == null ? SearchRequest.DEFAULT_LIMIT : whole(args, "limit");
-        SearchResults results = search.search(caller.context(), new SearchRequest(text(args, "query"), types, mode, limit));
+        SearchResults results = search.search(context, new SearchRequest(text(args, "query"), types, mode, limit));
         List<Map<String, Object>> hits = results.hits().stream().map(TownTools::hit).toList();
         return orderedMap("mode", mode.label(), "hits", hits);
     }
@@ -117,7 +120,7 @@ public final class TownTools {
             throw TownHallException.forField(ErrorCode.INVALID_INPUT, "type", "type must be one of "
                     + String.join(", ", RECORD_TYPES.keySet()) + ", got '" + type + "'");
         }
-        Row row = records.get(caller.context(), resource, uuid(args, "id"));
+        Row row = records.get(context, resource, uuid(args, "id"));
         return orderedMap("type", type, "record", row.values());
     }
 
@@ -131,7 +134,7 @@ public final class TownTools {
         int limit = args.get("limit") == null ? DEFAULT_ACTIVITIES : whole(args, "limit");
         ListQuery query = new ListQuery(Map.of(column, uuid(args, "id").toString()),
                 Optional.of(new Sort("occurred_at", true)), Optional.empty(), limit, Optional.empty());
-        List<Map<String, Object>> activities = records.list(caller.context(), "activities", query).items().stream()
+        List<Map<String, Object>> activities = records.list(context, "activities", query).items().stream()
                 .map(Row::values).toList();
         return orderedMap("of", of, "id", args.get("id"), "activities", activities);
     }
