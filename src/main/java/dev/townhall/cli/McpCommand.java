@@ -18,15 +18,12 @@ import picocli.CommandLine.Option;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./townhall mcp --key KEY}: the MCP tools over stdio for one API key, until the assistant closes stdin.
@@ -53,17 +50,7 @@ final class McpCommand implements Callable<Integer> {
         OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
         PrintStream previousOut = System.out;
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-        CountDownLatch stdinClosed = new CountDownLatch(1);
-        InputStream protocolIn = new FilterInputStream(new FileInputStream(FileDescriptor.in)) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                if (n < 0) {
-                    stdinClosed.countDown();
-                }
-                return n;
-            }
-        };
+        InputStream protocolIn = new FileInputStream(FileDescriptor.in);
         try (Towns towns = TownsCommand.open(options)) {
             Caller caller = ApiKeys.on(towns).authenticate(key.strip(), Optional.empty());
             Records records = Records.load(towns);
@@ -72,7 +59,7 @@ final class McpCommand implements Callable<Integer> {
                          ServerSettings.resolve(Map.of()).statementTimeout(), towns, records, Search.with(provider),
                          protocolIn, protocolOut)) {
                 System.err.println("townhall: MCP tools for " + caller.townSlug() + " over stdio; close stdin to stop.");
-                stdinClosed.await();
+                server.awaitClientClosed();
             }
         } finally {
             System.setOut(previousOut);

@@ -1,6 +1,7 @@
 package dev.townhall.mcp;
 
 import dev.townhall.api.Caller;
+import dev.townhall.mcp.internal.InboundLines;
 import dev.townhall.mcp.internal.ToolAudit;
 import dev.townhall.mcp.internal.TownTools;
 import dev.townhall.records.Records;
@@ -21,15 +22,18 @@ import java.time.Duration;
  * {@code ./townhall mcp}, pipes in tests): the tools {@code search_memory}, {@code get_record} and
  * {@code list_recent_activity}, each call run as {@code caller} (its user, in its town, at most its key's role) in one
  * transaction under row-level security through the same services the REST API uses, and audited in
- * {@code core.audit_log}. Only protocol messages are written to {@code out}.
+ * {@code core.audit_log}. Only protocol messages are written to {@code out}; input lines that are not JSON are
+ * dropped before the SDK sees them (it would stop reading at the first).
  */
 public final class McpStdioServer implements AutoCloseable {
     public static final String NAME = "townhall";
 
     private final McpSyncServer server;
+    private final InboundLines inbound;
 
-    private McpStdioServer(McpSyncServer server) {
+    private McpStdioServer(McpSyncServer server, InboundLines inbound) {
         this.server = server;
+        this.inbound = inbound;
     }
 
     /**
@@ -39,7 +43,9 @@ public final class McpStdioServer implements AutoCloseable {
     public static McpStdioServer start(Caller caller, Duration statementTimeout, Towns towns, Records records,
                                        Search search, InputStream in, OutputStream out) {
         TownTools tools = new TownTools(caller, statementTimeout, records, search, new ToolAudit(towns, caller));
-        McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(McpJsonDefaults.getMapper(), in, out))
+        InboundLines inbound = InboundLines.from(in);
+        McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(McpJsonDefaults.getMapper(),
+                        inbound.toTransport(), out))
                 .serverInfo(NAME, McpStdioServer.class.getPackage().getImplementationVersion() == null ? "dev"
                         : McpStdioServer.class.getPackage().getImplementationVersion())
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
@@ -49,7 +55,12 @@ public final class McpStdioServer implements AutoCloseable {
                 .validateToolInputs(false)
                 .tools(tools.specifications())
                 .build();
-        return new McpStdioServer(server);
+        return new McpStdioServer(server, inbound);
+    }
+
+    /** Waits until the client has closed its stream ({@code ./townhall mcp} then stops). */
+    public void awaitClientClosed() throws InterruptedException {
+        inbound.awaitEnd();
     }
 
     @Override

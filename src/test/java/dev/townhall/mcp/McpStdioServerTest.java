@@ -151,6 +151,16 @@ class McpStdioServerTest {
     }
 
     @Test
+    void aLineThatIsNotJsonIsDroppedAndTheServerKeepsAnswering() throws IOException {
+        Connection connection = connect(kristinaKey);
+        connection.transport.sendRawLine("this is not JSON");
+        connection.transport.sendRawLine("");
+        CallToolResult after = connection.client.callTool(new McpSchema.CallToolRequest("search_memory",
+                Map.of("query", "wombat", "mode", "keyword")));
+        assertThat(ok(after).get("hits")).hasSize(1);
+    }
+
+    @Test
     void aNoteThatLooksLikeInstructionsComesBackAsPlainData() throws IOException {
         CallToolResult result = call(kristinaKey, "search_memory",
                 Map.of("query", "wombat", "mode", "keyword", "types", List.of("notes")));

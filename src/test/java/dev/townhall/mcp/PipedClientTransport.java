@@ -66,6 +66,14 @@ final class PipedClientTransport implements McpClientTransport {
         });
     }
 
+    /** Writes {@code line} as it is, as a broken client might. */
+    void sendRawLine(String line) throws IOException {
+        synchronized (toServer) {
+            toServer.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            toServer.flush();
+        }
+    }
+
     @Override
     public Mono<Void> closeGracefully() {
         return Mono.fromRunnable(() -> {
