@@ -3,6 +3,7 @@ package dev.townhall.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.townhall.api.ApiKeys;
+import dev.townhall.api.CreatedKey;
 import dev.townhall.db.Database;
 import dev.townhall.records.Records;
 import dev.townhall.search.Search;
@@ -194,17 +195,24 @@ class McpStdioServerTest {
     }
 
     @Test
-    void aWrongOrRevokedKeyIsRefusedAtStartWithOneLine() {
+    void aWrongRevokedOrExpiredKeyIsRefusedAtStartWithOneLine() {
         CliRun wrong = CliRun.against(db, "mcp", "--key", "th_nosuchkey_" + "x".repeat(40));
         assertThat(wrong.status()).isNotZero();
         assertThat(wrong.out()).isEmpty();
         assertThat(wrong.err().strip()).startsWith("townhall: missing or invalid API key").doesNotContain("\n");
 
-        String revoked = keys.create("kristina", "fluenti", Optional.empty(), Optional.empty(), "to revoke").secret();
-        keys.revoke(revoked.split("_")[1]);
-        CliRun refused = CliRun.against(db, "mcp", "--key", revoked);
-        assertThat(refused.status()).isEqualTo(wrong.status());
-        assertThat(refused.err()).isEqualTo(wrong.err());
+        CreatedKey revoked = keys.create("kristina", "fluenti", Optional.empty(), Optional.empty(), "to revoke");
+        keys.revoke(revoked.info().prefix());
+        CreatedKey expired = keys.create("kristina", "fluenti", Optional.empty(), Optional.of(Duration.ofMinutes(1)), "expired");
+        towns.ownerJdbi().useHandle(h -> h.createUpdate("""
+                        UPDATE core.api_keys SET created_at = now() - interval '2 days', expires_at = now() - interval '1 day'
+                        WHERE id = :id""").bind("id", expired.info().id()).execute());
+        for (CreatedKey refusedKey : List.of(revoked, expired)) {
+            CliRun refused = CliRun.against(db, "mcp", "--key", refusedKey.secret());
+            assertThat(refused.status()).isEqualTo(wrong.status());
+            assertThat(refused.out()).isEmpty();
+            assertThat(refused.err()).isEqualTo(wrong.err());
+        }
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
