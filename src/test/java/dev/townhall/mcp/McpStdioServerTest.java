@@ -156,8 +156,8 @@ class McpStdioServerTest {
         Connection connection = connect(kristinaKey);
         connection.transport.sendRawLine("this is not JSON");
         connection.transport.sendRawLine("");
-        CallToolResult after = connection.client.callTool(new McpSchema.CallToolRequest("search_memory",
-                Map.of("query", "wombat", "mode", "keyword")));
+        CallToolResult after = connection.client.callTool(McpSchema.CallToolRequest.builder("search_memory")
+                .arguments(Map.of("query", "wombat", "mode", "keyword")).build());
         assertThat(ok(after).get("hits")).hasSize(1);
     }
 
@@ -218,7 +218,7 @@ class McpStdioServerTest {
     // ---- helpers -------------------------------------------------------------------------------------------
 
     private CallToolResult call(String key, String tool, Map<String, Object> arguments) {
-        return connect(key).client.callTool(new McpSchema.CallToolRequest(tool, arguments));
+        return connect(key).client.callTool(McpSchema.CallToolRequest.builder(tool).arguments(arguments).build());
     }
 
     private static JsonNode ok(CallToolResult result) throws IOException {

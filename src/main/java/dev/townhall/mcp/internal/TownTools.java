@@ -155,7 +155,7 @@ public final class TownTools {
 
     private SyncToolSpecification tool(String name, String description, Map<String, Object> inputSchema,
                                        Function<Map<String, Object>, Map<String, Object>> work) {
-        McpSchema.Tool tool = McpSchema.Tool.builder().name(name).description(description).inputSchema(inputSchema)
+        McpSchema.Tool tool = McpSchema.Tool.builder(name, inputSchema).description(description)
                 .annotations(McpSchema.ToolAnnotations.builder().readOnlyHint(true).openWorldHint(false).build())
                 .build();
         return SyncToolSpecification.builder().tool(tool)
