@@ -1,0 +1,237 @@
+package dev.townhall.mcp.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
+import dev.townhall.api.Caller;
+import dev.townhall.records.ListQuery;
+import dev.townhall.records.Records;
+import dev.townhall.records.Row;
+import dev.townhall.records.Sort;
+import dev.townhall.search.Search;
+import dev.townhall.search.SearchHit;
+import dev.townhall.search.SearchMode;
+import dev.townhall.search.SearchRequest;
+import dev.townhall.search.SearchResults;
+import dev.townhall.search.SearchType;
+import dev.townhall.towns.TownContext;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The tools, each a thin adapter: read the arguments, call the service the REST API calls with the caller's context,
+ * answer short JSON text. A refusal ({@link TownHallException}) answers a tool error with its message; anything else a
+ * tool error naming no internals (the trace goes to the log, on stderr). Every call is audited, whatever its outcome.
+ */
+public final class TownTools {
+    private static final Logger LOG = LoggerFactory.getLogger(TownTools.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** get_record's types and the resources behind them. */
+    private static final Map<String, String> RECORD_TYPES = orderedMap(
+            "company", "companies", "contact", "contacts", "deal", "deals", "task", "tasks", "meeting", "meetings");
+
+    /** list_recent_activity's subjects and the activities column naming each (filterable: crm-110's indexes). */
+    private static final Map<String, String> ACTIVITY_SUBJECTS = orderedMap(
+            "contact", "contact_id", "company", "company_id", "deal", "deal_id");
+    private static final int DEFAULT_ACTIVITIES = 20;
+
+    private final TownContext context;
+    private final Records records;
+    private final Search search;
+    private final ToolAudit audit;
+
+    /** Tools acting as {@code caller}, each statement cancelled after {@code statementTimeout} like an API request's. */
+    public TownTools(Caller caller, Duration statementTimeout, Records records, Search search, ToolAudit audit) {
+        this.context = caller.context().withStatementTimeout(statementTimeout);
+        this.records = records;
+        this.search = search;
+        this.audit = audit;
+    }
+
+    public List<SyncToolSpecification> specifications() {
+        return List.of(
+                tool("search_memory", "Search the town's contacts, companies, deals, activities, messages, knowledge,"
+                                + " notes and transcripts by meaning, by words, or both. Returns the best hits with a snippet.",
+                        Map.of("type", "object",
+                                "properties", orderedMap(
+                                        "query", Map.of("type", "string", "minLength", 1,
+                                                "maxLength", SearchRequest.MAX_QUERY_CHARS, "description", "what to look for"),
+                                        "mode", Map.of("type", "string", "enum", List.of("semantic", "keyword", "hybrid"),
+                                                "description", "how to match (default: hybrid)"),
+                                        "types", Map.of("type", "array", "items", Map.of("type", "string", "enum",
+                                                        Arrays.stream(SearchType.values()).map(SearchType::label).toList()),
+                                                "description", "what to look in (default: everything)"),
+                                        "limit", Map.of("type", "integer", "minimum", 1, "maximum", SearchRequest.MAX_LIMIT,
+                                                "description", "how many hits (default: " + SearchRequest.DEFAULT_LIMIT + ")")),
+                                "required", List.of("query"),
+                                "additionalProperties", false),
+                        this::searchMemory),
+                tool("get_record", "One record of the town by type and id, with all its visible fields.",
+                        Map.of("type", "object",
+                                "properties", orderedMap(
+                                        "type", Map.of("type", "string", "enum", List.copyOf(RECORD_TYPES.keySet())),
+                                        "id", Map.of("type", "string", "format", "uuid")),
+                                "required", List.of("type", "id"),
+                                "additionalProperties", false),
+                        this::getRecord),
+                tool("list_recent_activity", "The latest activities (calls, emails, meetings, notes…) of one contact,"
+                                + " company or deal, newest first.",
+                        Map.of("type", "object",
+                                "properties", orderedMap(
+                                        "of", Map.of("type", "string", "enum", List.copyOf(ACTIVITY_SUBJECTS.keySet())),
+                                        "id", Map.of("type", "string", "format", "uuid"),
+                                        "limit", Map.of("type", "integer", "minimum", 1, "maximum", ListQuery.MAX_LIMIT,
+                                                "description", "how many activities (default: " + DEFAULT_ACTIVITIES + ")")),
+                                "required", List.of("of", "id"),
+                                "additionalProperties", false),
+                        this::listRecentActivity));
+    }
+
+    private Map<String, Object> searchMemory(Map<String, Object> args) {
+        SearchMode mode = args.get("mode") == null ? SearchMode.HYBRID : SearchMode.parse(text(args, "mode"));
+        Set<SearchType> types = args.get("types") == null ? EnumSet.allOf(SearchType.class)
+                : SearchType.parseList(String.join(",", textList(args, "types")));
+        int limit = args.get("limit") == null ? SearchRequest.DEFAULT_LIMIT : whole(args, "limit");
+        SearchResults results = search.search(context, new SearchRequest(text(args, "query"), types, mode, limit));
+        List<Map<String, Object>> hits = results.hits().stream().map(TownTools::hit).toList();
+        return orderedMap("mode", mode.label(), "hits", hits);
+    }
+
+    private Map<String, Object> getRecord(Map<String, Object> args) {
+        String type = text(args, "type");
+        String resource = RECORD_TYPES.get(type);
+        if (resource == null) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, "type", "type must be one of "
+                    + String.join(", ", RECORD_TYPES.keySet()) + ", got '" + type + "'");
+        }
+        Row row = records.get(context, resource, uuid(args, "id"));
+        return orderedMap("type", type, "record", row.values());
+    }
+
+    private Map<String, Object> listRecentActivity(Map<String, Object> args) {
+        String of = text(args, "of");
+        String column = ACTIVITY_SUBJECTS.get(of);
+        if (column == null) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, "of", "of must be one of "
+                    + String.join(", ", ACTIVITY_SUBJECTS.keySet()) + ", got '" + of + "'");
+        }
+        int limit = args.get("limit") == null ? DEFAULT_ACTIVITIES : whole(args, "limit");
+        ListQuery query = new ListQuery(Map.of(column, uuid(args, "id").toString()),
+                Optional.of(new Sort("occurred_at", true)), Optional.empty(), limit, Optional.empty());
+        List<Map<String, Object>> activities = records.list(context, "activities", query).items().stream()
+                .map(Row::values).toList();
+        return orderedMap("of", of, "id", args.get("id"), "activities", activities);
+    }
+
+    private static Map<String, Object> hit(SearchHit hit) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("type", hit.type().label());
+        out.put("id", hit.id().toString());
+        out.put("title", hit.title());
+        out.put("snippet", hit.snippet());
+        out.put("score", Math.round(hit.score() * 10_000) / 10_000.0);
+        out.put("town", hit.town());
+        out.put("shared", hit.shared());
+        return out;
+    }
+
+    // ---- calling, answering and auditing -------------------------------------------------------------------
+
+    private SyncToolSpecification tool(String name, String description, Map<String, Object> inputSchema,
+                                       Function<Map<String, Object>, Map<String, Object>> work) {
+        McpSchema.Tool tool = McpSchema.Tool.builder(name, inputSchema).description(description)
+                .annotations(McpSchema.ToolAnnotations.builder().readOnlyHint(true).openWorldHint(false).build())
+                .build();
+        return SyncToolSpecification.builder().tool(tool)
+                .callHandler((exchange, request) -> call(name, request.arguments(), work))
+                .build();
+    }
+
+    private CallToolResult call(String name, Map<String, Object> arguments, Function<Map<String, Object>, Map<String, Object>> work) {
+        Map<String, Object> args = arguments == null ? Map.of() : arguments;
+        CallToolResult result;
+        String errorCode = null;
+        try {
+            result = CallToolResult.builder().addTextContent(json(work.apply(args))).isError(false).build();
+        } catch (TownHallException e) {
+            errorCode = e.code().name();
+            result = error(e.getMessage());
+        } catch (RuntimeException e) {
+            errorCode = ErrorCode.INTERNAL.name();
+            LOG.error("tool {} failed", name, e);
+            result = error("internal error in " + name + "; the server's log has the details");
+        }
+        audit.record(name, args, errorCode);
+        return result;
+    }
+
+    private static CallToolResult error(String message) {
+        return CallToolResult.builder().addTextContent(message).isError(true).build();
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tool answer that is not JSON", e);
+        }
+    }
+
+    // ---- arguments -----------------------------------------------------------------------------------------
+
+    private static String text(Map<String, Object> args, String name) {
+        if (!(args.get(name) instanceof String s) || s.isBlank()) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, name, name + " must be a non-empty string");
+        }
+        return s;
+    }
+
+    private static List<String> textList(Map<String, Object> args, String name) {
+        if (!(args.get(name) instanceof List<?> list) || list.isEmpty() || !list.stream().allMatch(String.class::isInstance)) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, name, name + " must be a non-empty list of strings");
+        }
+        return list.stream().map(String.class::cast).toList();
+    }
+
+    private static int whole(Map<String, Object> args, String name) {
+        if (!(args.get(name) instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, name, name + " must be a whole number");
+        }
+        return n.intValue();
+    }
+
+    private static UUID uuid(Map<String, Object> args, String name) {
+        String s = text(args, name);
+        try {
+            return UUID.fromString(s.strip());
+        } catch (IllegalArgumentException e) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, name, name + " must be a UUID, got '" + s + "'");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> Map<String, V> orderedMap(Object... keysAndValues) {
+        Map<String, V> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], (V) keysAndValues[i + 1]);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Tools for AI assistants over the Model Context Protocol: {@link dev.townhall.mcp.McpStdioServer} serves them over
+ * stdio as one API key's caller, every call in the caller's town under row-level security and audited.
+ */
+package dev.townhall.mcp;
