@@ -9,6 +9,8 @@ import dev.townhall.records.Records;
 import dev.townhall.search.Search;
 import dev.townhall.testing.CliRun;
 import dev.townhall.testing.PostgresExtension;
+import dev.townhall.records.Row;
+import dev.townhall.towns.Role;
 import dev.townhall.towns.SampleTowns;
 import dev.townhall.towns.Towns;
 import io.modelcontextprotocol.client.McpClient;
@@ -51,6 +53,7 @@ class McpStdioServerTest {
     private ApiKeys keys;
     private String kristinaKey;
     private String allanKey;
+    private String kristinaViewerKey;
     private UUID auroraContact;
     private UUID auroraNote;
     private UUID fluentiNote;
@@ -78,6 +81,8 @@ class McpStdioServerTest {
                 "about nobody", "occurred_at", "2026-05-05T10:00:00Z"));
         kristinaKey = keys.create("kristina", "fluenti", Optional.empty(), Optional.empty(), "mcp").secret();
         allanKey = keys.create("allan", "aurora", Optional.empty(), Optional.empty(), "mcp").secret();
+        kristinaViewerKey = keys.create("kristina", "fluenti", Optional.of(Role.VIEWER), Optional.empty(), "mcp viewer")
+                .secret();
     }
 
     @AfterAll
@@ -91,7 +96,10 @@ class McpStdioServerTest {
     void listsTheToolsWithTheirInputSchemas() {
         List<McpSchema.Tool> tools = connect(kristinaKey).client.listTools().tools();
         assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("search_memory", "get_record",
-                "list_recent_activity");
+                "list_recent_activity", "remember", "log_activity", "create_task", "update_task");
+        assertThat(tools).filteredOn(t -> t.name().equals("update_task")).singleElement()
+                .satisfies(t -> assertThat(t.inputSchema().get("required")).isEqualTo(List.of("id", "version", "changes")))
+                .satisfies(t -> assertThat(t.annotations().readOnlyHint()).isFalse());
         McpSchema.Tool search = tools.stream().filter(t -> t.name().equals("search_memory")).findFirst().orElseThrow();
         assertThat(search.inputSchema()).containsEntry("type", "object").containsEntry("required", List.of("query"));
         assertThat((Map<String, Object>) search.inputSchema().get("properties")).containsOnlyKeys("query", "mode", "types", "limit");
@@ -213,6 +221,104 @@ class McpStdioServerTest {
             assertThat(refused.out()).isEmpty();
             assertThat(refused.err()).isEqualTo(wrong.err());
         }
+    }
+
+    // ---- writing tools ---------------------------------------------------------------------------------------
+
+    @Test
+    void rememberKeepsANoteTheCallerReadsBack() throws IOException {
+        JsonNode written = ok(call(kristinaKey, "remember",
+                Map.of("kind", "note", "title", "Platypus follow-up", "text", "send the platypus deck")));
+        Row note = records.get(towns.as("kristina@fluenti"), "sticky-notes", UUID.fromString(written.get("id").asText()));
+        assertThat(written.get("_version").asText()).isEqualTo(note.version());
+        assertThat(note.values()).containsEntry("content", "Platypus follow-up\n\nsend the platypus deck")
+                .containsEntry("source", "ai");
+        CallToolResult memory = call(kristinaKey, "remember", Map.of("kind", "memory", "text", "x"));
+        assertThat(memory.isError()).isTrue();
+        assertThat(text(memory)).isEqualTo("kind must be note, got 'memory'");
+    }
+
+    @Test
+    void logActivityAddsToTheContactsTimeline() throws IOException {
+        JsonNode written = ok(call(allanKey, "log_activity", Map.of("type", "email", "subject", "Quokka proposal sent",
+                "contact_id", auroraContact.toString(), "occurred_at", "2026-04-01T09:00:00Z")));
+        JsonNode timeline = ok(call(allanKey, "list_recent_activity",
+                Map.of("of", "contact", "id", auroraContact.toString(), "limit", 1)));
+        assertThat(timeline.get("activities").get(0).get("id").asText()).isEqualTo(written.get("id").asText());
+        assertThat(timeline.get("activities").get(0).get("activity_type").asText()).isEqualTo("email");
+        assertThat(timeline.get("activities").get(0).get("source").asText()).isEqualTo("mcp");
+        CallToolResult badType = call(allanKey, "log_activity", Map.of("type", "telepathy"));
+        assertThat(badType.isError()).isTrue();
+        assertThat(text(badType)).startsWith("type must be one of email, call,").endsWith("got 'telepathy'");
+    }
+
+    @Test
+    void createTaskThenUpdateItWithItsVersionAndAStaleVersionIsRefused() throws IOException {
+        JsonNode created = ok(call(kristinaKey, "create_task", Map.of("title", "Call the printer", "priority", "high",
+                "due_at", "2026-12-24T12:00:00Z")));
+        String id = created.get("id").asText();
+        JsonNode read = ok(call(kristinaKey, "get_record", Map.of("type", "task", "id", id)));
+        assertThat(read.get("_version").asText()).isEqualTo(created.get("_version").asText());
+        assertThat(read.get("record").get("priority").asText()).isEqualTo("high");
+
+        JsonNode updated = ok(call(kristinaKey, "update_task", Map.of("id", id, "version", created.get("_version").asText(),
+                "changes", Map.of("status", "done", "title", "Called the printer"))));
+        assertThat(updated.get("_version").asText()).isNotEqualTo(created.get("_version").asText());
+        Row task = records.get(towns.as("kristina@fluenti"), "tasks", UUID.fromString(id));
+        assertThat(task.values()).containsEntry("status", "done").containsEntry("title", "Called the printer");
+        assertThat(task.values().get("completed_at")).isNotNull();
+
+        CallToolResult stale = call(kristinaKey, "update_task", Map.of("id", id,
+                "version", created.get("_version").asText(), "changes", Map.of("title", "lost update")));
+        assertThat(stale.isError()).isTrue();
+        assertThat(text(stale)).contains("has changed since version");
+        assertThat(records.get(towns.as("kristina@fluenti"), "tasks", UUID.fromString(id)).values())
+                .containsEntry("title", "Called the printer");
+        CallToolResult badField = call(kristinaKey, "update_task", Map.of("id", id, "version", updated.get("_version").asText(),
+                "changes", Map.of("town_id", UUID.randomUUID().toString())));
+        assertThat(badField.isError()).isTrue();
+        assertThat(text(badField)).isEqualTo("a task's changes may name title, description, status, priority, due_at,"
+                + " got 'town_id'");
+    }
+
+    @Test
+    void anotherTownsTaskAnswersUpdateExactlyLikeARandomId() throws IOException {
+        JsonNode aurora = ok(call(allanKey, "create_task", Map.of("title", "Aurora secret plan")));
+        String auroraTask = aurora.get("id").asText();
+        UUID random = UUID.randomUUID();
+        CallToolResult hidden = call(kristinaKey, "update_task", Map.of("id", auroraTask,
+                "version", aurora.get("_version").asText(), "changes", Map.of("title", "taken over")));
+        CallToolResult missing = call(kristinaKey, "update_task", Map.of("id", random.toString(),
+                "version", aurora.get("_version").asText(), "changes", Map.of("title", "taken over")));
+        assertThat(hidden.isError()).isTrue();
+        assertThat(text(hidden)).contains("no tasks row");
+        assertThat(text(hidden).replace(auroraTask, "ID")).isEqualTo(text(missing).replace(random.toString(), "ID"));
+        assertThat(records.get(towns.as("allan@aurora"), "tasks", UUID.fromString(auroraTask)).values())
+                .containsEntry("title", "Aurora secret plan");
+    }
+
+    @Test
+    void aViewerKeysWritesAreRefusedAndWriteNothing() {
+        int tasksBefore = count("work.tasks");
+        int notesBefore = count("memory.sticky_notes");
+        int activitiesBefore = count("crm.activities");
+        for (Map.Entry<String, Map<String, Object>> write : List.of(
+                Map.entry("create_task", Map.<String, Object>of("title", "viewer task")),
+                Map.entry("remember", Map.<String, Object>of("kind", "note", "text", "viewer note")),
+                Map.entry("log_activity", Map.<String, Object>of("type", "note", "subject", "viewer activity")))) {
+            CallToolResult refused = call(kristinaViewerKey, write.getKey(), write.getValue());
+            assertThat(refused.isError()).as(write.getKey()).isTrue();
+            assertThat(text(refused)).as(write.getKey()).contains("may only read");
+        }
+        assertThat(count("work.tasks")).isEqualTo(tasksBefore);
+        assertThat(count("memory.sticky_notes")).isEqualTo(notesBefore);
+        assertThat(count("crm.activities")).isEqualTo(activitiesBefore);
+    }
+
+    /** All rows of {@code table}, counted as the owner (a constant table name from this class, never input). */
+    private int count(String table) {
+        return towns.ownerJdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM " + table)
+                .mapTo(Integer.class).one());
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -51,7 +52,25 @@ public final class TownTools {
             "contact", "contact_id", "company", "company_id", "deal", "deal_id");
     private static final int DEFAULT_ACTIVITIES = 20;
 
+    /** log_activity's types: crm.activities' activity_type CHECK (crm/030), so a wrong one is refused before SQL. */
+    private static final List<String> ACTIVITY_TYPES = List.of(
+            "email", "call", "meeting", "note", "task", "message", "linkedin", "slack", "sms", "other");
+    /** log_activity's optional arguments, each the crm.activities column of the same name. */
+    private static final List<String> ACTIVITY_FIELDS = List.of("subject", "body", "contact_id", "company_id", "deal_id");
+    /** The task columns update_task may change (work/040's CHECKs name the allowed status and priority values). */
+    private static final List<String> TASK_STATUSES = List.of("todo", "doing", "done");
+    private static final List<String> TASK_PRIORITIES = List.of("low", "medium", "high");
+    private static final List<String> TASK_CHANGES = List.of("title", "description", "status", "priority", "due_at");
+
+    private static final McpSchema.ToolAnnotations READS = McpSchema.ToolAnnotations.builder()
+            .readOnlyHint(true).openWorldHint(false).build();
+    private static final McpSchema.ToolAnnotations ADDS = McpSchema.ToolAnnotations.builder()
+            .readOnlyHint(false).destructiveHint(false).idempotentHint(false).openWorldHint(false).build();
+    private static final McpSchema.ToolAnnotations CHANGES = McpSchema.ToolAnnotations.builder()
+            .readOnlyHint(false).destructiveHint(true).idempotentHint(true).openWorldHint(false).build();
+
     private final TownContext context;
+    private final UUID userId;
     private final Records records;
     private final Search search;
     private final ToolAudit audit;
@@ -59,6 +78,7 @@ public final class TownTools {
     /** Tools acting as {@code caller}, each statement cancelled after {@code statementTimeout} like an API request's. */
     public TownTools(Caller caller, Duration statementTimeout, Records records, Search search, ToolAudit audit) {
         this.context = caller.context().withStatementTimeout(statementTimeout);
+        this.userId = caller.userId();
         this.records = records;
         this.search = search;
         this.audit = audit;
@@ -81,7 +101,7 @@ public final class TownTools {
                                                 "description", "how many hits (default: " + SearchRequest.DEFAULT_LIMIT + ")")),
                                 "required", List.of("query"),
                                 "additionalProperties", false),
-                        this::searchMemory),
+                        READS, this::searchMemory),
                 tool("get_record", "One record of the town by type and id, with all its visible fields.",
                         Map.of("type", "object",
                                 "properties", orderedMap(
@@ -89,7 +109,7 @@ public final class TownTools {
                                         "id", Map.of("type", "string", "format", "uuid")),
                                 "required", List.of("type", "id"),
                                 "additionalProperties", false),
-                        this::getRecord),
+                        READS, this::getRecord),
                 tool("list_recent_activity", "The latest activities (calls, emails, meetings, notes…) of one contact,"
                                 + " company or deal, newest first.",
                         Map.of("type", "object",
@@ -100,7 +120,61 @@ public final class TownTools {
                                                 "description", "how many activities (default: " + DEFAULT_ACTIVITIES + ")")),
                                 "required", List.of("of", "id"),
                                 "additionalProperties", false),
-                        this::listRecentActivity));
+                        READS, this::listRecentActivity),
+                tool("remember", "Keep a note in the town's memory (a sticky note, private to you unless shared)."
+                                + " Returns the note's id and _version.",
+                        Map.of("type", "object",
+                                "properties", orderedMap(
+                                        "kind", Map.of("type", "string", "enum", List.of("note"),
+                                                "description", "what to keep (only note for now)"),
+                                        "text", Map.of("type", "string", "minLength", 1, "description", "what to remember"),
+                                        "title", Map.of("type", "string", "description", "a heading, kept as the note's first line")),
+                                "required", List.of("kind", "text"),
+                                "additionalProperties", false),
+                        ADDS, this::remember),
+                tool("log_activity", "Log a touch (call, email, meeting, note…) on the town's timeline, optionally about a"
+                                + " contact, company or deal. Returns the activity's id and _version.",
+                        Map.of("type", "object",
+                                "properties", orderedMap(
+                                        "type", Map.of("type", "string", "enum", ACTIVITY_TYPES),
+                                        "subject", Map.of("type", "string"),
+                                        "body", Map.of("type", "string"),
+                                        "contact_id", Map.of("type", "string", "format", "uuid"),
+                                        "company_id", Map.of("type", "string", "format", "uuid"),
+                                        "deal_id", Map.of("type", "string", "format", "uuid"),
+                                        "occurred_at", Map.of("type", "string", "format", "date-time",
+                                                "description", "when it happened (default: now)")),
+                                "required", List.of("type"),
+                                "additionalProperties", false),
+                        ADDS, this::logActivity),
+                tool("create_task", "Create a to-do in the town, created by you. Returns the task's id and _version.",
+                        Map.of("type", "object",
+                                "properties", orderedMap(
+                                        "title", Map.of("type", "string", "minLength", 1),
+                                        "description", Map.of("type", "string"),
+                                        "due_at", Map.of("type", "string", "format", "date-time"),
+                                        "priority", Map.of("type", "string", "enum", TASK_PRIORITIES,
+                                                "description", "default: medium")),
+                                "required", List.of("title"),
+                                "additionalProperties", false),
+                        ADDS, this::createTask),
+                tool("update_task", "Change a task, given the _version it was read at (get_record answers it); a task"
+                                + " changed since is refused. Returns the task's id and new _version.",
+                        Map.of("type", "object",
+                                "properties", orderedMap(
+                                        "id", Map.of("type", "string", "format", "uuid"),
+                                        "version", Map.of("type", "string", "description", "the task's _version"),
+                                        "changes", Map.of("type", "object", "minProperties", 1,
+                                                "properties", orderedMap(
+                                                        "title", Map.of("type", "string", "minLength", 1),
+                                                        "description", Map.of("type", List.of("string", "null")),
+                                                        "status", Map.of("type", "string", "enum", TASK_STATUSES),
+                                                        "priority", Map.of("type", "string", "enum", TASK_PRIORITIES),
+                                                        "due_at", Map.of("type", List.of("string", "null"), "format", "date-time")),
+                                                "additionalProperties", false)),
+                                "required", List.of("id", "version", "changes"),
+                                "additionalProperties", false),
+                        CHANGES, this::updateTask));
     }
 
     private Map<String, Object> searchMemory(Map<String, Object> args) {
@@ -121,7 +195,7 @@ public final class TownTools {
                     + String.join(", ", RECORD_TYPES.keySet()) + ", got '" + type + "'");
         }
         Row row = records.get(context, resource, uuid(args, "id"));
-        return orderedMap("type", type, "record", row.values());
+        return orderedMap("type", type, "_version", row.version(), "record", row.values());
     }
 
     private Map<String, Object> listRecentActivity(Map<String, Object> args) {
@@ -139,6 +213,66 @@ public final class TownTools {
         return orderedMap("of", of, "id", args.get("id"), "activities", activities);
     }
 
+    private Map<String, Object> remember(Map<String, Object> args) {
+        String kind = text(args, "kind");
+        if (!kind.equals("note")) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, "kind", "kind must be note, got '" + kind + "'");
+        }
+        // sticky notes have no title column: a title becomes the note's first line
+        String content = args.get("title") == null ? text(args, "text") : text(args, "title") + "\n\n" + text(args, "text");
+        return written(records.create(context, "sticky-notes",
+                orderedMap("content", content, "user_id", userId.toString(), "source", "ai")));
+    }
+
+    private Map<String, Object> logActivity(Map<String, Object> args) {
+        String type = text(args, "type");
+        if (!ACTIVITY_TYPES.contains(type)) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, "type", "type must be one of "
+                    + String.join(", ", ACTIVITY_TYPES) + ", got '" + type + "'");
+        }
+        Map<String, Object> body = orderedMap("activity_type", type, "user_id", userId.toString(), "source", "mcp",
+                "occurred_at", args.get("occurred_at") == null ? Instant.now().toString() : text(args, "occurred_at"));
+        for (String field : ACTIVITY_FIELDS) {
+            if (args.get(field) != null) {
+                body.put(field, field.endsWith("_id") ? uuid(args, field).toString() : text(args, field));
+            }
+        }
+        return written(records.create(context, "activities", body));
+    }
+
+    private Map<String, Object> createTask(Map<String, Object> args) {
+        Map<String, Object> body = orderedMap("title", text(args, "title"), "created_by", userId.toString());
+        for (String field : List.of("description", "due_at", "priority")) {
+            if (args.get(field) != null) {
+                body.put(field, text(args, field));
+            }
+        }
+        return written(records.create(context, "tasks", body));
+    }
+
+    private Map<String, Object> updateTask(Map<String, Object> args) {
+        UUID id = uuid(args, "id");
+        String version = args.get("version") instanceof Number n ? String.valueOf(whole(args, "version")) : text(args, "version");
+        if (!(args.get("changes") instanceof Map<?, ?> given) || given.isEmpty()) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, "changes", "changes must be an object naming at"
+                    + " least one of " + String.join(", ", TASK_CHANGES));
+        }
+        Map<String, Object> changes = new LinkedHashMap<>();
+        given.forEach((field, value) -> {
+            if (!TASK_CHANGES.contains(String.valueOf(field))) {
+                throw TownHallException.forField(ErrorCode.INVALID_INPUT, "changes", "a task's changes may name "
+                        + String.join(", ", TASK_CHANGES) + ", got '" + field + "'");
+            }
+            changes.put(String.valueOf(field), value);
+        });
+        return written(records.update(context, "tasks", id, version, changes, false));
+    }
+
+    /** What a write answers: the row's id and the version a next change must name. */
+    private static Map<String, Object> written(Row row) {
+        return orderedMap("id", row.id().toString(), "_version", row.version());
+    }
+
     private static Map<String, Object> hit(SearchHit hit) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("type", hit.type().label());
@@ -154,10 +288,10 @@ public final class TownTools {
     // ---- calling, answering and auditing -------------------------------------------------------------------
 
     private SyncToolSpecification tool(String name, String description, Map<String, Object> inputSchema,
+                                       McpSchema.ToolAnnotations annotations,
                                        Function<Map<String, Object>, Map<String, Object>> work) {
         McpSchema.Tool tool = McpSchema.Tool.builder(name, inputSchema).description(description)
-                .annotations(McpSchema.ToolAnnotations.builder().readOnlyHint(true).openWorldHint(false).build())
-                .build();
+                .annotations(annotations).build();
         return SyncToolSpecification.builder().tool(tool)
                 .callHandler((exchange, request) -> call(name, request.arguments(), work))
                 .build();
