@@ -313,6 +313,11 @@ class McpStdioServerTest {
         assertThat(count("work.tasks")).isEqualTo(tasksBefore);
         assertThat(count("memory.sticky_notes")).isEqualTo(notesBefore);
         assertThat(count("crm.activities")).isEqualTo(activitiesBefore);
+        String audited = towns.ownerJdbi().withHandle(h -> h.createQuery("""
+                        SELECT after_data::text FROM core.audit_log
+                        WHERE action = 'mcp.create_task' AND after_data::text LIKE '%viewer task%'""")
+                .mapTo(String.class).one());
+        assertThat(audited).contains("\"outcome\": \"error\"", "FORBIDDEN");
     }
 
     /** All rows of {@code table}, counted as the owner (a constant table name from this class, never input). */
