@@ -346,14 +346,18 @@ public final class Towns implements AutoCloseable {
                 .mapTo(String.class).list());
         Map<UUID, String> slugs = new LinkedHashMap<>();
         towns().forEach(t -> slugs.put(t.id(), t.slug()));
+        // one transaction for every table: one context to enter, and counts from one snapshot
+        return caller.isPresent()
+                ? caller.get().inTransaction(h -> countAll(h, tables, slugs))
+                : owner.inTransaction(h -> countAll(h, tables, slugs));
+    }
+
+    private static Map<String, Map<String, Long>> countAll(Handle h, List<String> tables, Map<UUID, String> slugs) {
         Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
         for (String table : tables) {
             String sql = "SELECT town_id, count(*) FROM " + Identifiers.quoteQualified(table) + " GROUP BY town_id";
-            List<Map.Entry<UUID, Long>> rows = caller.isPresent()
-                    ? caller.get().inTransaction(h -> countRows(h, sql))
-                    : owner.withHandle(h -> countRows(h, sql));
             Map<String, Long> perTown = new LinkedHashMap<>();
-            for (Map.Entry<UUID, Long> row : rows) {
+            for (Map.Entry<UUID, Long> row : countRows(h, sql)) {
                 perTown.put(slugs.getOrDefault(row.getKey(), row.getKey().toString()), row.getValue());
             }
             counts.put(table, perTown);
