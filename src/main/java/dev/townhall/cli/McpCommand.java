@@ -5,6 +5,7 @@ import dev.townhall.TownHallException;
 import dev.townhall.api.ApiKeys;
 import dev.townhall.api.Caller;
 import dev.townhall.api.ServerSettings;
+import dev.townhall.mcp.McpServices;
 import dev.townhall.mcp.McpStdioServer;
 import dev.townhall.records.Records;
 import dev.townhall.search.EmbeddingProvider;
@@ -55,9 +56,8 @@ final class McpCommand implements Callable<Integer> {
             Caller caller = ApiKeys.on(towns).authenticate(key.strip(), Optional.empty());
             Records records = Records.load(towns);
             try (EmbeddingProvider provider = EmbeddingProviders.fromConfig();
-                 McpStdioServer server = McpStdioServer.start(caller,
-                         ServerSettings.resolve(Map.of()).statementTimeout(), towns, records, Search.with(provider),
-                         protocolIn, protocolOut)) {
+                 McpStdioServer server = McpStdioServer.start(caller, new McpServices(towns, records,
+                         Search.with(provider), ServerSettings.resolve(Map.of()).statementTimeout()), protocolIn, protocolOut)) {
                 System.err.println("townhall: MCP tools for " + caller.townSlug() + " over stdio; close stdin to stop.");
                 server.awaitClientClosed();
             }

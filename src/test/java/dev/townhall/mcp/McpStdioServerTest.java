@@ -372,8 +372,9 @@ class McpStdioServerTest {
             try {
                 Pipe toServer = Pipe.open();
                 Pipe fromServer = Pipe.open();
-                server = McpStdioServer.start(keys.authenticate(key, Optional.empty()), Duration.ofSeconds(5), towns, records,
-                        Search.keywordOnly(), Channels.newInputStream(toServer.source()),
+                server = McpStdioServer.start(keys.authenticate(key, Optional.empty()),
+                        new McpServices(towns, records, Search.keywordOnly(), Duration.ofSeconds(5)),
+                        Channels.newInputStream(toServer.source()),
                         Channels.newOutputStream(fromServer.sink()));
                 transport = new PipedClientTransport(Channels.newInputStream(fromServer.source()),
                         Channels.newOutputStream(toServer.sink()));

@@ -1,10 +1,16 @@
 package dev.townhall.mcp.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.townhall.mcp.internal.Arguments.orderedMap;
+import static dev.townhall.mcp.internal.Arguments.text;
+import static dev.townhall.mcp.internal.Arguments.textList;
+import static dev.townhall.mcp.internal.Arguments.uuid;
+import static dev.townhall.mcp.internal.Arguments.whole;
+import static dev.townhall.mcp.internal.ToolRunner.ADDS;
+import static dev.townhall.mcp.internal.ToolRunner.CHANGES;
+import static dev.townhall.mcp.internal.ToolRunner.READS;
+
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
-import dev.townhall.api.Caller;
 import dev.townhall.records.ListQuery;
 import dev.townhall.records.Records;
 import dev.townhall.records.Row;
@@ -15,14 +21,8 @@ import dev.townhall.search.SearchMode;
 import dev.townhall.search.SearchRequest;
 import dev.townhall.search.SearchResults;
 import dev.townhall.search.SearchType;
-import dev.townhall.towns.TownContext;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
-import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -32,18 +32,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
- * The tools, each a thin adapter: read the arguments, call the service the REST API calls with the caller's context,
- * answer short JSON text. A refusal ({@link TownHallException}) answers a tool error with its message; anything else a
- * tool error naming no internals (the trace goes to the log, on stderr). Every call is audited, whatever its outcome.
+ * The CRM and memory tools, each a thin adapter: read the arguments, call the service the REST API calls in the
+ * call's context, answer a short map ({@link ToolRunner} makes it JSON, errors tool errors, and audits).
  */
 public final class TownTools {
-    private static final Logger LOG = LoggerFactory.getLogger(TownTools.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** get_record's types and the resources behind them. */
+        /** get_record's types and the resources behind them. */
     private static final Map<String, String> RECORD_TYPES = orderedMap(
             "company", "companies", "contact", "contacts", "deal", "deals", "task", "tasks", "meeting", "meetings");
 
@@ -62,31 +57,17 @@ public final class TownTools {
     private static final List<String> TASK_PRIORITIES = List.of("low", "medium", "high");
     private static final List<String> TASK_CHANGES = List.of("title", "description", "status", "priority", "due_at");
 
-    private static final McpSchema.ToolAnnotations READS = McpSchema.ToolAnnotations.builder()
-            .readOnlyHint(true).openWorldHint(false).build();
-    private static final McpSchema.ToolAnnotations ADDS = McpSchema.ToolAnnotations.builder()
-            .readOnlyHint(false).destructiveHint(false).idempotentHint(false).openWorldHint(false).build();
-    private static final McpSchema.ToolAnnotations CHANGES = McpSchema.ToolAnnotations.builder()
-            .readOnlyHint(false).destructiveHint(true).idempotentHint(true).openWorldHint(false).build();
-
-    private final TownContext context;
-    private final UUID userId;
     private final Records records;
     private final Search search;
-    private final ToolAudit audit;
 
-    /** Tools acting as {@code caller}, each statement cancelled after {@code statementTimeout} like an API request's. */
-    public TownTools(Caller caller, Duration statementTimeout, Records records, Search search, ToolAudit audit) {
-        this.context = caller.context().withStatementTimeout(statementTimeout);
-        this.userId = caller.userId();
+    public TownTools(Records records, Search search) {
         this.records = records;
         this.search = search;
-        this.audit = audit;
     }
 
-    public List<SyncToolSpecification> specifications() {
+    public List<SyncToolSpecification> specifications(ToolRunner runner) {
         return List.of(
-                tool("search_memory", "Search the town's contacts, companies, deals, activities, messages, knowledge,"
+                runner.tool("search_memory", "Search the town's contacts, companies, deals, activities, messages, knowledge,"
                                 + " notes and transcripts by meaning, by words, or both. Returns the best hits with a snippet.",
                         Map.of("type", "object",
                                 "properties", orderedMap(
@@ -102,7 +83,7 @@ public final class TownTools {
                                 "required", List.of("query"),
                                 "additionalProperties", false),
                         READS, this::searchMemory),
-                tool("get_record", "One record of the town by type and id, with all its visible fields.",
+                runner.tool("get_record", "One record of the town by type and id, with all its visible fields.",
                         Map.of("type", "object",
                                 "properties", orderedMap(
                                         "type", Map.of("type", "string", "enum", List.copyOf(RECORD_TYPES.keySet())),
@@ -110,7 +91,7 @@ public final class TownTools {
                                 "required", List.of("type", "id"),
                                 "additionalProperties", false),
                         READS, this::getRecord),
-                tool("list_recent_activity", "The latest activities (calls, emails, meetings, notes…) of one contact,"
+                runner.tool("list_recent_activity", "The latest activities (calls, emails, meetings, notes…) of one contact,"
                                 + " company or deal, newest first.",
                         Map.of("type", "object",
                                 "properties", orderedMap(
@@ -121,7 +102,7 @@ public final class TownTools {
                                 "required", List.of("of", "id"),
                                 "additionalProperties", false),
                         READS, this::listRecentActivity),
-                tool("remember", "Keep a note in the town's memory (a sticky note, private to you unless shared)."
+                runner.tool("remember", "Keep a note in the town's memory (a sticky note, private to you unless shared)."
                                 + " Returns the note's id and _version.",
                         Map.of("type", "object",
                                 "properties", orderedMap(
@@ -132,7 +113,7 @@ public final class TownTools {
                                 "required", List.of("kind", "text"),
                                 "additionalProperties", false),
                         ADDS, this::remember),
-                tool("log_activity", "Log a touch (call, email, meeting, note…) on the town's timeline, optionally about a"
+                runner.tool("log_activity", "Log a touch (call, email, meeting, note…) on the town's timeline, optionally about a"
                                 + " contact, company or deal. Returns the activity's id and _version.",
                         Map.of("type", "object",
                                 "properties", orderedMap(
@@ -147,7 +128,7 @@ public final class TownTools {
                                 "required", List.of("type"),
                                 "additionalProperties", false),
                         ADDS, this::logActivity),
-                tool("create_task", "Create a to-do in the town, created by you. Returns the task's id and _version.",
+                runner.tool("create_task", "Create a to-do in the town, created by you. Returns the task's id and _version.",
                         Map.of("type", "object",
                                 "properties", orderedMap(
                                         "title", Map.of("type", "string", "minLength", 1),
@@ -158,7 +139,7 @@ public final class TownTools {
                                 "required", List.of("title"),
                                 "additionalProperties", false),
                         ADDS, this::createTask),
-                tool("update_task", "Change a task, given the _version it was read at (get_record answers it); a task"
+                runner.tool("update_task", "Change a task, given the _version it was read at (get_record answers it); a task"
                                 + " changed since is refused. Returns the task's id and new _version.",
                         Map.of("type", "object",
                                 "properties", orderedMap(
@@ -177,28 +158,31 @@ public final class TownTools {
                         CHANGES, this::updateTask));
     }
 
-    private Map<String, Object> searchMemory(Map<String, Object> args) {
+    private Map<String, Object> searchMemory(ToolCall call) {
+        Map<String, Object> args = call.args();
         SearchMode mode = args.get("mode") == null ? SearchMode.HYBRID : SearchMode.parse(text(args, "mode"));
         Set<SearchType> types = args.get("types") == null ? EnumSet.allOf(SearchType.class)
                 : SearchType.parseList(String.join(",", textList(args, "types")));
         int limit = args.get("limit") == null ? SearchRequest.DEFAULT_LIMIT : whole(args, "limit");
-        SearchResults results = search.search(context, new SearchRequest(text(args, "query"), types, mode, limit));
+        SearchResults results = search.search(call.context(), new SearchRequest(text(args, "query"), types, mode, limit));
         List<Map<String, Object>> hits = results.hits().stream().map(TownTools::hit).toList();
         return orderedMap("mode", mode.label(), "hits", hits);
     }
 
-    private Map<String, Object> getRecord(Map<String, Object> args) {
+    private Map<String, Object> getRecord(ToolCall call) {
+        Map<String, Object> args = call.args();
         String type = text(args, "type");
         String resource = RECORD_TYPES.get(type);
         if (resource == null) {
             throw TownHallException.forField(ErrorCode.INVALID_INPUT, "type", "type must be one of "
                     + String.join(", ", RECORD_TYPES.keySet()) + ", got '" + type + "'");
         }
-        Row row = records.get(context, resource, uuid(args, "id"));
+        Row row = records.get(call.context(), resource, uuid(args, "id"));
         return orderedMap("type", type, "_version", row.version(), "record", row.values());
     }
 
-    private Map<String, Object> listRecentActivity(Map<String, Object> args) {
+    private Map<String, Object> listRecentActivity(ToolCall call) {
+        Map<String, Object> args = call.args();
         String of = text(args, "of");
         String column = ACTIVITY_SUBJECTS.get(of);
         if (column == null) {
@@ -208,49 +192,53 @@ public final class TownTools {
         int limit = args.get("limit") == null ? DEFAULT_ACTIVITIES : whole(args, "limit");
         ListQuery query = new ListQuery(Map.of(column, uuid(args, "id").toString()),
                 Optional.of(new Sort("occurred_at", true)), Optional.empty(), limit, Optional.empty());
-        List<Map<String, Object>> activities = records.list(context, "activities", query).items().stream()
+        List<Map<String, Object>> activities = records.list(call.context(), "activities", query).items().stream()
                 .map(Row::values).toList();
         return orderedMap("of", of, "id", args.get("id"), "activities", activities);
     }
 
-    private Map<String, Object> remember(Map<String, Object> args) {
+    private Map<String, Object> remember(ToolCall call) {
+        Map<String, Object> args = call.args();
         String kind = text(args, "kind");
         if (!kind.equals("note")) {
             throw TownHallException.forField(ErrorCode.INVALID_INPUT, "kind", "kind must be note, got '" + kind + "'");
         }
         // sticky notes have no title column: a title becomes the note's first line
         String content = args.get("title") == null ? text(args, "text") : text(args, "title") + "\n\n" + text(args, "text");
-        return written(records.create(context, "sticky-notes",
-                orderedMap("content", content, "user_id", userId.toString(), "source", "ai")));
+        return written(records.create(call.context(), "sticky-notes",
+                orderedMap("content", content, "user_id", call.caller().userId().toString(), "source", "ai")));
     }
 
-    private Map<String, Object> logActivity(Map<String, Object> args) {
+    private Map<String, Object> logActivity(ToolCall call) {
+        Map<String, Object> args = call.args();
         String type = text(args, "type");
         if (!ACTIVITY_TYPES.contains(type)) {
             throw TownHallException.forField(ErrorCode.INVALID_INPUT, "type", "type must be one of "
                     + String.join(", ", ACTIVITY_TYPES) + ", got '" + type + "'");
         }
-        Map<String, Object> body = orderedMap("activity_type", type, "user_id", userId.toString(), "source", "mcp",
+        Map<String, Object> body = orderedMap("activity_type", type, "user_id", call.caller().userId().toString(), "source", "mcp",
                 "occurred_at", args.get("occurred_at") == null ? Instant.now().toString() : text(args, "occurred_at"));
         for (String field : ACTIVITY_FIELDS) {
             if (args.get(field) != null) {
                 body.put(field, field.endsWith("_id") ? uuid(args, field).toString() : text(args, field));
             }
         }
-        return written(records.create(context, "activities", body));
+        return written(records.create(call.context(), "activities", body));
     }
 
-    private Map<String, Object> createTask(Map<String, Object> args) {
-        Map<String, Object> body = orderedMap("title", text(args, "title"), "created_by", userId.toString());
+    private Map<String, Object> createTask(ToolCall call) {
+        Map<String, Object> args = call.args();
+        Map<String, Object> body = orderedMap("title", text(args, "title"), "created_by", call.caller().userId().toString());
         for (String field : List.of("description", "due_at", "priority")) {
             if (args.get(field) != null) {
                 body.put(field, text(args, field));
             }
         }
-        return written(records.create(context, "tasks", body));
+        return written(records.create(call.context(), "tasks", body));
     }
 
-    private Map<String, Object> updateTask(Map<String, Object> args) {
+    private Map<String, Object> updateTask(ToolCall call) {
+        Map<String, Object> args = call.args();
         UUID id = uuid(args, "id");
         String version = args.get("version") instanceof Number n ? String.valueOf(whole(args, "version")) : text(args, "version");
         if (!(args.get("changes") instanceof Map<?, ?> given) || given.isEmpty()) {
@@ -265,7 +253,7 @@ public final class TownTools {
             }
             changes.put(String.valueOf(field), value);
         });
-        return written(records.update(context, "tasks", id, version, changes, false));
+        return written(records.update(call.context(), "tasks", id, version, changes, false));
     }
 
     /** What a write answers: the row's id and the version a next change must name. */
@@ -283,89 +271,5 @@ public final class TownTools {
         out.put("town", hit.town());
         out.put("shared", hit.shared());
         return out;
-    }
-
-    // ---- calling, answering and auditing -------------------------------------------------------------------
-
-    private SyncToolSpecification tool(String name, String description, Map<String, Object> inputSchema,
-                                       McpSchema.ToolAnnotations annotations,
-                                       Function<Map<String, Object>, Map<String, Object>> work) {
-        McpSchema.Tool tool = McpSchema.Tool.builder(name, inputSchema).description(description)
-                .annotations(annotations).build();
-        return SyncToolSpecification.builder().tool(tool)
-                .callHandler((exchange, request) -> call(name, request.arguments(), work))
-                .build();
-    }
-
-    private CallToolResult call(String name, Map<String, Object> arguments, Function<Map<String, Object>, Map<String, Object>> work) {
-        Map<String, Object> args = arguments == null ? Map.of() : arguments;
-        CallToolResult result;
-        String errorCode = null;
-        try {
-            result = CallToolResult.builder().addTextContent(json(work.apply(args))).isError(false).build();
-        } catch (TownHallException e) {
-            errorCode = e.code().name();
-            result = error(e.getMessage());
-        } catch (RuntimeException e) {
-            errorCode = ErrorCode.INTERNAL.name();
-            LOG.error("tool {} failed", name, e);
-            result = error("internal error in " + name + "; the server's log has the details");
-        }
-        audit.record(name, args, errorCode);
-        return result;
-    }
-
-    private static CallToolResult error(String message) {
-        return CallToolResult.builder().addTextContent(message).isError(true).build();
-    }
-
-    private static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tool answer that is not JSON", e);
-        }
-    }
-
-    // ---- arguments -----------------------------------------------------------------------------------------
-
-    private static String text(Map<String, Object> args, String name) {
-        if (!(args.get(name) instanceof String s) || s.isBlank()) {
-            throw TownHallException.forField(ErrorCode.INVALID_INPUT, name, name + " must be a non-empty string");
-        }
-        return s;
-    }
-
-    private static List<String> textList(Map<String, Object> args, String name) {
-        if (!(args.get(name) instanceof List<?> list) || list.isEmpty() || !list.stream().allMatch(String.class::isInstance)) {
-            throw TownHallException.forField(ErrorCode.INVALID_INPUT, name, name + " must be a non-empty list of strings");
-        }
-        return list.stream().map(String.class::cast).toList();
-    }
-
-    private static int whole(Map<String, Object> args, String name) {
-        if (!(args.get(name) instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-                || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
-            throw TownHallException.forField(ErrorCode.INVALID_INPUT, name, name + " must be a whole number");
-        }
-        return n.intValue();
-    }
-
-    private static UUID uuid(Map<String, Object> args, String name) {
-        String s = text(args, name);
-        try {
-            return UUID.fromString(s.strip());
-        } catch (IllegalArgumentException e) {
-            throw TownHallException.forField(ErrorCode.INVALID_INPUT, name, name + " must be a UUID, got '" + s + "'");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <V> Map<String, V> orderedMap(Object... keysAndValues) {
-        Map<String, V> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], (V) keysAndValues[i + 1]);
-        }
-        return map;
     }
 }
