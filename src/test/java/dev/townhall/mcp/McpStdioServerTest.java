@@ -109,6 +109,29 @@ class McpStdioServerTest {
     }
 
     @Test
+    void theTownsResourceNamesTheActingTownAndEveryTownOfTheUser() throws IOException {
+        Connection connection = connect(kristinaKey);
+        assertThat(connection.client.listResources().resources()).extracting(McpSchema.Resource::uri)
+                .containsExactlyInAnyOrder("townhall://towns", "townhall://schema");
+        JsonNode towns = JSON.readTree(resourceText(connection, "townhall://towns"));
+        assertThat(towns.at("/acting_as/town/slug").asText()).isEqualTo("fluenti");
+        assertThat(towns.at("/acting_as/user/handle").asText()).isEqualTo("kristina");
+        assertThat(kristinaKey).startsWith("th_" + towns.at("/acting_as/key_prefix").asText());
+        List<String> memberOf = new ArrayList<>();
+        towns.get("member_of").forEach(t -> memberOf.add(t.get("slug").asText()));
+        assertThat(memberOf).contains("fluenti").doesNotContain("aurora");
+        JsonNode viewer = JSON.readTree(resourceText(connect(kristinaViewerKey), "townhall://towns"));
+        assertThat(viewer.at("/acting_as/role").asText()).isEqualTo("viewer");
+    }
+
+    @Test
+    void theSchemaResourceListsTheTablesTheUserMayQueryWithTheirColumns() {
+        String schema = resourceText(connect(kristinaKey), "townhall://schema");
+        assertThat(schema).contains("crm.contacts", "memory.sticky_notes", "code.blocks", "first_name text")
+                .doesNotContain("databasechangelog", "pg_catalog.");
+    }
+
+    @Test
     void searchMemoryFindsTheTownsRowsAndNeverAnotherTownsPrivateOnes() throws IOException {
         JsonNode fluenti = ok(call(kristinaKey, "search_memory", Map.of("query", "quokka wombat", "mode", "keyword")));
         assertThat(ids(fluenti.get("hits"))).doesNotContain(auroraContact.toString(), auroraNote.toString());
@@ -359,6 +382,12 @@ class McpStdioServerTest {
             connections.add(c);
             return c;
         }
+    }
+
+    private String resourceText(Connection connection, String uri) {
+        McpSchema.ReadResourceResult result = connection.client.readResource(new McpSchema.ReadResourceRequest(uri));
+        assertThat(result.contents()).singleElement().isInstanceOf(McpSchema.TextResourceContents.class);
+        return ((McpSchema.TextResourceContents) result.contents().get(0)).text();
     }
 
     private final class Connection {

@@ -10,6 +10,7 @@ import dev.townhall.search.SearchMode;
 import dev.townhall.search.SearchRequest;
 import dev.townhall.search.SearchResults;
 import dev.townhall.search.SearchType;
+import dev.townhall.towns.Profile;
 import dev.townhall.towns.Towns;
 import io.javalin.http.HandlerType;
 import org.jdbi.v3.core.Handle;
@@ -70,44 +71,14 @@ public final class ServiceRoutes {
     private void me(ApiRequest request) {
         request.query(Set.of());
         Caller caller = request.caller();
-        Map<String, Object> body = request.database(() -> request.context().inTransaction(h -> {
-            Map<String, Object> me = new LinkedHashMap<>();
-            me.put("user", h.createQuery("""
-                            SELECT id, email, handle, first_name, last_name FROM core.users WHERE id = :user""")
-                    .bind("user", caller.userId())
-                    .map((rs, ctx) -> {
-                        Map<String, Object> user = new LinkedHashMap<>();
-                        user.put("id", rs.getObject(1, UUID.class));
-                        user.put("email", rs.getString(2));
-                        user.put("handle", rs.getString(3));
-                        user.put("first_name", rs.getString(4));
-                        user.put("last_name", rs.getString(5));
-                        return user;
-                    }).one());
-            List<Map<String, Object>> memberships = h.createQuery("""
-                            SELECT t.id, t.slug, t.name, t.is_capital, m.role::text
-                            FROM core.memberships m
-                            JOIN core.towns t ON t.id = m.town_id
-                            WHERE m.user_id = :user AND m.is_active AND t.status = 'active'
-                            ORDER BY t.is_capital DESC, t.slug""")
-                    .bind("user", caller.userId())
-                    .map((rs, ctx) -> {
-                        Map<String, Object> town = new LinkedHashMap<>();
-                        town.put("id", rs.getObject(1, UUID.class));
-                        town.put("slug", rs.getString(2));
-                        town.put("name", rs.getString(3));
-                        town.put("capital", rs.getBoolean(4));
-                        town.put("role", rs.getString(5));
-                        return town;
-                    }).list();
-            // authentication found an active membership in an active town, so the acting town is among them
-            me.put("town", memberships.stream().filter(t -> caller.townId().equals(t.get("id"))).findFirst()
-                    .orElseThrow());
-            me.put("role", caller.role().sqlName());
-            me.put("key", Map.of("id", caller.keyId(), "prefix", caller.keyPrefix()));
-            me.put("towns", memberships);
-            return me;
-        }));
+        Profile profile = request.database(() -> Profile.read(request.context(), caller.userId()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("user", profile.user());
+        // authentication found an active membership in an active town, so the acting town is among them
+        body.put("town", profile.town(caller.townId()));
+        body.put("role", caller.role().sqlName());
+        body.put("key", Map.of("id", caller.keyId(), "prefix", caller.keyPrefix()));
+        body.put("towns", profile.towns());
         Json.respond(request.http(), 200, body);
     }
 
