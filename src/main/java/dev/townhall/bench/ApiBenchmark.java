@@ -21,10 +21,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -296,7 +294,7 @@ public final class ApiBenchmark {
                         steps.put(step, LoadGenerator.run(1, askers.step(step), plan));
                     }
                     return new Report(loaded.contacts(), loaded.notes(), Runtime.getRuntime().availableProcessors(),
-                            describe(plan), parameters(plan), lines, steps);
+                            plan.describe(), plan.parameters(), lines, steps);
                 }
             }
         } catch (SQLException | IOException e) {
@@ -304,23 +302,6 @@ public final class ApiBenchmark {
         } finally {
             ScratchDatabase.drop(cluster, SCRATCH);
         }
-    }
-
-    private static String describe(LoadGenerator.Plan plan) {
-        if (plan instanceof LoadGenerator.Requests r) {
-            return String.format("%,d requests per measurement after %,d to warm up", r.measured(), r.warmUp());
-        }
-        LoadGenerator.Timed t = (LoadGenerator.Timed) plan;
-        return String.format("%.1f s per measurement after %.1f s to warm up", t.measured().toMillis() / 1e3,
-                t.warmUp().toMillis() / 1e3);
-    }
-
-    private static Map<String, Object> parameters(LoadGenerator.Plan plan) {
-        if (plan instanceof LoadGenerator.Requests r) {
-            return Map.of("requests", r.measured(), "warm_up_requests", r.warmUp());
-        }
-        LoadGenerator.Timed t = (LoadGenerator.Timed) plan;
-        return Map.of("seconds", t.measured().toMillis() / 1e3, "warm_up_seconds", t.warmUp().toMillis() / 1e3);
     }
 
     /**
@@ -457,44 +438,6 @@ public final class ApiBenchmark {
             } else {
                 context.inTransaction(h -> readAll(h, sql, args));
             }
-        }
-    }
-
-    /**
-     * The server's log (its access log: one line per request) sent to a scratch file while the benchmark runs, as a
-     * served instance's goes to a file or the journal: the server still formats and writes every line, and the
-     * terminal is spared one line per request. slf4j-simple writes each line to whatever {@code System.err} is then.
-     */
-    private static final class ServerLog implements AutoCloseable {
-        private final PrintStream terminal = System.err;
-        private final java.nio.file.Path file;
-        private final PrintStream stream;
-
-        ServerLog() throws IOException {
-            file = Files.createTempFile("townhall-bench-api-", ".log");
-            stream = new PrintStream(Files.newOutputStream(file), true /* flushed per line, as the log is */,
-                    StandardCharsets.UTF_8);
-            System.setErr(stream);
-        }
-
-        @Override
-        public void close() throws IOException {
-            System.setErr(terminal);
-            stream.close();
-            Files.deleteIfExists(file);
-        }
-    }
-
-    /** Each worker's own walk through a shared list, starting at its own place so the workers don't ask in step. */
-    private static final class Rotation {
-        private int next;
-
-        Rotation(int worker) {
-            this.next = worker * 7919; // a prime stride spreads the workers' starting points over the list
-        }
-
-        <T> T next(List<T> values) {
-            return values.get(Math.floorMod(next++, values.size()));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.townhall.api.Caller;
 import dev.townhall.api.ServerSettings;
 import dev.townhall.db.Database;
 import dev.townhall.db.Identifiers;
+import dev.townhall.mcp.McpServices;
 import dev.townhall.records.Records;
 import dev.townhall.records.Row;
 import dev.townhall.search.Search;
@@ -73,6 +74,21 @@ final class ApiTarget implements AutoCloseable {
         ServerSettings settings = ServerSettings.defaults().withPort(0).withRateLimit(UNLIMITED_RATE, UNLIMITED_RATE);
         ApiServer server = ApiServer.start(db, towns, keys, records, search, settings);
         return new ApiTarget(server, keys, records, settings, key);
+    }
+
+    /** The server's base URL, e.g. {@code http://127.0.0.1:41234}. */
+    String url() {
+        return base.toString();
+    }
+
+    /** The key the benchmark acts with. */
+    String key() {
+        return key;
+    }
+
+    /** What the server's MCP tools call, for an MCP server over stdio beside it with the same settings. */
+    McpServices mcpServices(Towns towns, Search search) {
+        return new McpServices(towns, records, search, settings.statementTimeout());
     }
 
     /** A new keep-alive connection to the server with the key. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -51,12 +52,37 @@ public final class LoadGenerator {
             }
             return new Timed(warmUp, measured);
         }
+
+        /** The plan in words, for a report's header. */
+        String describe();
+
+        /** The plan as a figure's parameters. */
+        Map<String, Object> parameters();
     }
 
     record Requests(int warmUp, int measured) implements Plan {
+        @Override
+        public String describe() {
+            return String.format("%,d requests per measurement after %,d to warm up", measured, warmUp);
+        }
+
+        @Override
+        public Map<String, Object> parameters() {
+            return Map.of("requests", measured, "warm_up_requests", warmUp);
+        }
     }
 
     record Timed(Duration warmUp, Duration measured) implements Plan {
+        @Override
+        public String describe() {
+            return String.format("%.1f s per measurement after %.1f s to warm up", measured.toMillis() / 1e3,
+                    warmUp.toMillis() / 1e3);
+        }
+
+        @Override
+        public Map<String, Object> parameters() {
+            return Map.of("seconds", measured.toMillis() / 1e3, "warm_up_seconds", warmUp.toMillis() / 1e3);
+        }
     }
 
     /** What one measured phase did: requests answered, errors, wall time, and every success's latency (sorted). */

@@ -1,7 +1,5 @@
 package dev.townhall.cli;
 
-import dev.townhall.ErrorCode;
-import dev.townhall.TownHallException;
 import dev.townhall.bench.ApiBenchmark;
 import dev.townhall.bench.ApiBenchmark.Line;
 import dev.townhall.bench.ApiBenchmark.Path;
@@ -14,7 +12,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -28,7 +25,6 @@ import java.util.concurrent.Callable;
                 + " failed."})
 public final class BenchApiCommand implements Callable<Integer> {
     private static final int BAR_WIDTH = 40;
-    private static final double DEFAULT_SECONDS = 2;
 
     @Mixin
     DatabaseOptions options;
@@ -41,13 +37,8 @@ public final class BenchApiCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int contacts;
 
-    @Option(names = "--seconds", paramLabel = "S", description = "Measure each line for S seconds after S/4 to warm up"
-            + " (default: " + DEFAULT_SECONDS + ").")
-    Double seconds;
-
-    @Option(names = "--requests", paramLabel = "N", description = "Measure each line for N requests in all after N/5 to"
-            + " warm up, instead of a fixed time.")
-    Integer requests;
+    @Mixin
+    LoadPlanOptions load;
 
     @Spec
     CommandSpec spec;
@@ -55,7 +46,7 @@ public final class BenchApiCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ApiBenchmark.Report r = ApiBenchmark.on(options.service().ready()).run(contacts, plan(), line -> {
+        ApiBenchmark.Report r = ApiBenchmark.on(options.service().ready()).run(contacts, load.plan(), line -> {
             out.println("  " + line);
             out.flush();
         });
@@ -98,24 +89,6 @@ public final class BenchApiCommand implements Callable<Integer> {
         }
         out.println("errors: none");
         return 0;
-    }
-
-    private LoadGenerator.Plan plan() {
-        if (seconds != null && requests != null) {
-            throw new TownHallException(ErrorCode.INVALID_INPUT, "give --seconds or --requests, not both");
-        }
-        if (requests != null) {
-            if (requests < 1) {
-                throw new TownHallException(ErrorCode.INVALID_INPUT, "--requests must be at least 1, got " + requests);
-            }
-            return LoadGenerator.Plan.requests(Math.max(1, requests / 5), requests);
-        }
-        double s = seconds == null ? DEFAULT_SECONDS : seconds;
-        if (!(s > 0)) {
-            throw new TownHallException(ErrorCode.INVALID_INPUT, "--seconds must be more than 0, got " + s);
-        }
-        Duration measured = Duration.ofMillis(Math.max(1, Math.round(s * 1000)));
-        return LoadGenerator.Plan.duration(measured.dividedBy(4), measured);
     }
 
     /** Requests per second at {@value ApiBenchmark#AIM_CONNECTIONS} connections, one bar per query and path. */

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.time.Duration;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -185,8 +188,8 @@ class McpStdioServerTest {
     @Test
     void aLineThatIsNotJsonIsDroppedAndTheServerKeepsAnswering() throws IOException {
         Connection connection = connect(kristinaKey);
-        connection.transport.sendRawLine("this is not JSON");
-        connection.transport.sendRawLine("");
+        connection.sendRawLine("this is not JSON");
+        connection.sendRawLine("");
         CallToolResult after = connection.client.callTool(McpSchema.CallToolRequest.builder("search_memory")
                 .arguments(Map.of("query", "wombat", "mode", "keyword")).build());
         assertThat(ok(after).get("hits")).hasSize(1);
@@ -393,20 +396,23 @@ class McpStdioServerTest {
     private final class Connection {
         final String key;
         final McpStdioServer server;
-        final PipedClientTransport transport;
+        final StreamClientTransport transport;
+        final OutputStream toServer;
+        final List<String> linesFromServer = new CopyOnWriteArrayList<>();
         final McpSyncClient client;
 
         Connection(String key) {
             this.key = key;
             try {
-                Pipe toServer = Pipe.open();
+                Pipe toServerPipe = Pipe.open();
                 Pipe fromServer = Pipe.open();
                 server = McpStdioServer.start(keys.authenticate(key, Optional.empty()),
                         new McpServices(towns, records, Search.keywordOnly(), Duration.ofSeconds(5)),
-                        Channels.newInputStream(toServer.source()),
+                        Channels.newInputStream(toServerPipe.source()),
                         Channels.newOutputStream(fromServer.sink()));
-                transport = new PipedClientTransport(Channels.newInputStream(fromServer.source()),
-                        Channels.newOutputStream(toServer.sink()));
+                toServer = Channels.newOutputStream(toServerPipe.sink());
+                transport = new StreamClientTransport(Channels.newInputStream(fromServer.source()), this.toServer,
+                        linesFromServer::add);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -414,11 +420,19 @@ class McpStdioServerTest {
             client.initialize();
         }
 
+        /** Writes {@code line} as it is, as a broken client might (under the lock the transport writes with). */
+        void sendRawLine(String line) throws IOException {
+            synchronized (toServer) {
+                toServer.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                toServer.flush();
+            }
+        }
+
         void close() {
             client.closeGracefully();
             server.close();
             // stdout carried protocol messages only: every line the server wrote is a JSON-RPC message
-            assertThat(transport.linesFromServer).isNotEmpty().allMatch(line -> line.startsWith("{\"jsonrpc\":\"2.0\""));
+            assertThat(linesFromServer).isNotEmpty().allMatch(line -> line.startsWith("{\"jsonrpc\":\"2.0\""));
         }
     }
 }

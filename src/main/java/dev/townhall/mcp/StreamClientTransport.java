@@ -15,24 +15,26 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * The SDK's client side of a stdio connection on given streams: the SDK's {@code StdioClientTransport} only launches
- * a process, so this does what it does (one JSON-RPC message per line) on the pipes to an in-process server. Every
- * line the server writes is kept, to check that its stdout carried nothing but protocol messages.
+ * a process, so this does what it does (one JSON-RPC message per line) on the pipes to an in-process
+ * {@link McpStdioServer} (the tests' client, and {@code bench mcp}'s stdio path). Every line the server writes is
+ * shown to {@code lineObserver} before it is handled.
  */
-final class PipedClientTransport implements McpClientTransport {
+public final class StreamClientTransport implements McpClientTransport {
     private final McpJsonMapper mapper = McpJsonDefaults.getMapper();
     private final InputStream fromServer;
     private final OutputStream toServer;
-    final List<String> linesFromServer = new CopyOnWriteArrayList<>();
+    private final Consumer<String> lineObserver;
 
-    PipedClientTransport(InputStream fromServer, OutputStream toServer) {
+    /** {@code toServer} is written under its own lock, so a caller holding it may interleave raw lines. */
+    public StreamClientTransport(InputStream fromServer, OutputStream toServer, Consumer<String> lineObserver) {
         this.fromServer = fromServer;
         this.toServer = toServer;
+        this.lineObserver = lineObserver;
     }
 
     @Override
@@ -40,13 +42,13 @@ final class PipedClientTransport implements McpClientTransport {
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(fromServer, StandardCharsets.UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    linesFromServer.add(line);
+                    lineObserver.accept(line);
                     handler.apply(Mono.just(McpSchema.deserializeJsonRpcMessage(mapper, line))).subscribe();
                 }
             } catch (IOException e) {
                 // the pipe closed: the connection is over
             }
-        }, "mcp-test-client-reader");
+        }, "mcp-stream-client-reader");
         reader.setDaemon(true);
         reader.start();
         return Mono.empty();
@@ -64,14 +66,6 @@ final class PipedClientTransport implements McpClientTransport {
                 throw new UncheckedIOException(e);
             }
         });
-    }
-
-    /** Writes {@code line} as it is, as a broken client might. */
-    void sendRawLine(String line) throws IOException {
-        synchronized (toServer) {
-            toServer.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            toServer.flush();
-        }
     }
 
     @Override
