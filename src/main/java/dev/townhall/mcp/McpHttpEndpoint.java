@@ -59,6 +59,7 @@ public final class McpHttpEndpoint implements AutoCloseable {
     public static McpHttpEndpoint create(McpServices services, ServerSettings settings) {
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint(PATH)
+                .maxRequestSize(ServerSettings.MAX_BODY_BYTES)
                 .contextExtractor(request -> request.getAttribute(CALLER) instanceof Caller caller
                         ? McpTransportContext.create(Map.of(CALLER, caller)) : McpTransportContext.EMPTY)
                 .build();

@@ -184,6 +184,15 @@ class McpHttpEndpointTest {
     }
 
     @Test
+    void aMessageOverTheApisBodyLimitIsRefused() {
+        String huge = "{\"jsonrpc\": \"2.0\", \"method\": \"notifications/x\", \"params\": {\"pad\": \""
+                + "x".repeat(ServerSettings.MAX_BODY_BYTES) + "\"}}";
+        HttpResponse<String> refused = post(kristina.secret(), huge);
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(errorCode(refused)).isEqualTo("payload_too_large");
+    }
+
+    @Test
     void getOpensNoStreamAndAnswers405() {
         HttpResponse<String> response = send("GET", kristina.secret(), null, "Accept", "text/event-stream");
         assertThat(response.statusCode()).isEqualTo(405);
