@@ -3,6 +3,7 @@ package dev.townhall.api;
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.api.internal.JsonErrorHandler;
+import dev.townhall.api.internal.McpRoutes;
 import dev.townhall.api.internal.Pipeline;
 import dev.townhall.api.internal.RecordRoutes;
 import dev.townhall.api.internal.RouteTable;
@@ -12,6 +13,8 @@ import dev.townhall.api.internal.ServiceRoutes;
 import dev.townhall.api.internal.SystemRoutes;
 import dev.townhall.api.internal.TokenBuckets;
 import dev.townhall.db.Database;
+import dev.townhall.mcp.McpHttpEndpoint;
+import dev.townhall.mcp.McpServices;
 import dev.townhall.records.Records;
 import dev.townhall.search.Search;
 import dev.townhall.towns.Towns;
@@ -28,7 +31,8 @@ import java.util.TreeSet;
 
 /**
  * TownHall's HTTP service: the JSON API under {@code /api/v1} (docs/api.md), the console at {@code /}, the OpenAPI
- * contract ({@code /openapi.json}, {@code /api-docs}), {@code /health} and {@code /metrics}, on Javalin (Jetty 12).
+ * contract ({@code /openapi.json}, {@code /api-docs}), {@code /health}, {@code /metrics} and the MCP tools over
+ * streamable HTTP at {@code /mcp} ({@link McpHttpEndpoint}), on Javalin (Jetty 12).
  * The server uses the services it is given and closes none of them; {@link #close()} stops only the server.
  */
 public final class ApiServer implements AutoCloseable {
@@ -44,12 +48,14 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
     private final ServerMetrics metrics;
+    private final McpHttpEndpoint mcp;
     private final List<Route> routes;
     private final String host;
 
-    private ApiServer(Javalin app, ServerMetrics metrics, List<Route> routes, String host) {
+    private ApiServer(Javalin app, ServerMetrics metrics, McpHttpEndpoint mcp, List<Route> routes, String host) {
         this.app = app;
         this.metrics = metrics;
+        this.mcp = mcp;
         this.routes = List.copyOf(routes);
         this.host = host;
     }
@@ -64,6 +70,8 @@ public final class ApiServer implements AutoCloseable {
                 settings.threads()), IDLE_THREAD_TIMEOUT_MS);
         threads.setName("townhall-http");
         ServerMetrics metrics = new ServerMetrics(threads);
+        McpHttpEndpoint mcp = McpHttpEndpoint.create(new McpServices(towns, records, search,
+                settings.statementTimeout()), settings);
         try {
             SchemaFacts schema = SchemaFacts.of(db);
             Pipeline pipeline = new Pipeline(keys, TokenBuckets.of(settings.ratePerSecond(), settings.rateBurst()),
@@ -93,11 +101,13 @@ public final class ApiServer implements AutoCloseable {
                 SystemRoutes.register(table, schema, metrics);
                 ServiceRoutes.register(table, towns, search, schema);
                 RecordRoutes.register(table, records);
+                McpRoutes.register(table, mcp);
                 routes.addAll(table.routes());
             });
             app.start();
-            return new ApiServer(app, metrics, routes, settings.bind());
+            return new ApiServer(app, metrics, mcp, routes, settings.bind());
         } catch (RuntimeException e) {
+            mcp.close();
             metrics.close();
             if (hasCause(e, BindException.class)) {
                 throw new TownHallException(ErrorCode.PORT_IN_USE, "cannot listen on " + settings.bind() + ":"
@@ -127,6 +137,7 @@ public final class ApiServer implements AutoCloseable {
     /** Stops accepting requests, lets running ones finish, and stops the server. Safe to call twice. */
     @Override
     public void close() {
+        mcp.close();
         app.stop();
         metrics.close();
     }

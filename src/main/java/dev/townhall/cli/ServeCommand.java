@@ -82,6 +82,7 @@ final class ServeCommand implements Callable<Integer> {
         }, "townhall-serve-stop"));
         out.println("TownHall serves " + server.url() + " (console)");
         out.println("  API " + server.url() + "api/v1 (Authorization: Bearer <key from ./townhall keys create>)");
+        out.println("  MCP " + server.url() + "mcp (streamable HTTP, same Bearer key)");
         out.println("  contract " + server.url() + "api-docs, health " + server.url() + "health, metrics "
                 + server.url() + "metrics");
         out.println("  " + settings);

@@ -36,4 +36,24 @@ class ServerSettingsTest {
         assertThatThrownBy(() -> ServerSettings.of(Map.of("api.statement_timeout_ms", "soon")))
                 .hasMessage("api.statement_timeout_ms must be a whole number from 1 to 3600000, got 'soon'");
     }
+
+    @Test
+    void mcpAllowListsDefaultToTheLoopbackNamesAtTheServedPortPlusASingleBindAddress() {
+        assertThat(ServerSettings.defaults().mcpAllowedHosts(7070))
+                .containsExactly("localhost:7070", "127.0.0.1:7070", "[::1]:7070");
+        assertThat(ServerSettings.defaults().mcpAllowedOrigins(41000))
+                .containsExactly("http://localhost:41000", "http://127.0.0.1:41000", "http://[::1]:41000");
+        assertThat(ServerSettings.defaults().withBind("10.0.0.5").mcpAllowedHosts(80)).contains("10.0.0.5:80");
+        assertThat(ServerSettings.defaults().withBind("fd00::5").mcpAllowedHosts(80)).contains("[fd00::5]:80");
+        assertThat(ServerSettings.defaults().withBind("0.0.0.0").mcpAllowedHosts(80)).hasSize(3);
+    }
+
+    @Test
+    void mcpAllowListsAreCommaListsThatReplaceTheDefaults() {
+        ServerSettings settings = ServerSettings.of(Map.of("api.mcp_allowed_hosts", " townhall.example:* , ,localhost:7070",
+                "api.mcp_allowed_origins", "https://townhall.example"));
+        assertThat(settings.mcpAllowedHosts(7070)).containsExactly("townhall.example:*", "localhost:7070");
+        assertThat(settings.mcpAllowedOrigins(7070)).containsExactly("https://townhall.example");
+        assertThat(settings.withPort(0).withBind("0.0.0.0").mcpAllowedHosts(1)).isEqualTo(settings.mcpAllowedHosts(2));
+    }
 }

@@ -58,8 +58,17 @@ public final class Pipeline {
 
     /** {@code handler} behind authentication and the key's rate limit. */
     Handler keyed(String route, KeyHandler handler) {
+        return keyed(route, ctx -> { }, handler);
+    }
+
+    /**
+     * {@code handler} behind authentication and the key's rate limit, after {@code screen}, which may refuse the
+     * request (by throwing) before its key is looked at.
+     */
+    Handler keyed(String route, Handler screen, KeyHandler handler) {
         return ctx -> {
             ctx.attribute(ROUTE, route);
+            screen.handle(ctx);
             Caller caller = authenticate(ctx);
             ctx.attribute(KEY_ID, caller.keyId());
             long waitNanos = buckets.take(caller.keyId());

@@ -34,6 +34,20 @@ public final class RouteTable {
         routes.add(new ApiServer.Route(method.name(), path, true));
     }
 
+    /** A route that needs an API key, whose requests {@code screen} looks at first (see {@link Pipeline}). */
+    public void keyed(HandlerType method, String path, Handler screen, Pipeline.KeyHandler handler) {
+        javalin.addHttpHandler(method, path, pipeline.keyed(path, screen, handler));
+        routes.add(new ApiServer.Route(method.name(), path, true));
+    }
+
+    /**
+     * A keyed path's answer to a method it does not serve, left out of {@link #routes()}: a protocol's expected
+     * refusal (405) rather than an operation of the contract.
+     */
+    public void refused(HandlerType method, String path, Handler screen, Pipeline.KeyHandler handler) {
+        javalin.addHttpHandler(method, path, pipeline.keyed(path, screen, handler));
+    }
+
     public List<ApiServer.Route> routes() {
         return List.copyOf(routes);
     }
