@@ -94,15 +94,16 @@ public final class Personalities {
                     .bind("conversation", change.conversationId().map(UUID::toString).orElse(""))
                     .mapToMap().one();
             Optional<Instance> existing = instance(h, chosen, true);
-            if (existing.isEmpty()) {
+            while (existing.isEmpty()) {
                 Optional<MoodRecorded> created = create(h, chosen, givenMood, change);
                 if (created.isPresent()) {
                     return created.get();
                 }
-                // a concurrent call created it first: change that one
+                // a concurrent call got in first: it created this instance (change it), or made another personality's
+                // instance active (creating again, a statement later, sees it and creates this one inactive)
                 existing = instance(h, chosen, true);
             }
-            return change(h, chosen, existing.orElseThrow(), givenMood, change);
+            return change(h, chosen, existing.get(), givenMood, change);
         });
     }
 

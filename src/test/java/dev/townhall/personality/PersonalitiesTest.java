@@ -14,10 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -181,6 +187,30 @@ class PersonalitiesTest {
         assertThat(now.personality()).isEqualTo("robbie-f");
         assertThat(now.mood()).isEqualTo("playful");
         assertThat(personalities.activePrompt(sam, Optional.of("kristina"), Optional.empty()).mood()).isEqualTo("surprised");
+    }
+
+    @Test
+    void twoFirstMoodsAtOnceMakeOneInstanceAndBothAreRecorded() throws Exception {
+        TownContext tess = member("tess", "collaboration");
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<MoodRecorded>> calls = new ArrayList<>();
+            for (String mood : List.of("bossy", "playful")) {
+                calls.add(pool.submit(() -> {
+                    together.await(10, TimeUnit.SECONDS);
+                    return personalities.recordMood(tess, change(Optional.of(mood), Optional.empty()));
+                }));
+            }
+            MoodRecorded first = calls.get(0).get(30, TimeUnit.SECONDS);
+            MoodRecorded second = calls.get(1).get(30, TimeUnit.SECONDS);
+            assertThat(second.instanceId()).isEqualTo(first.instanceId());
+            assertThat(instances("tess")).isEqualTo(1);
+            assertThat(events(first.instanceId())).extracting(e -> e.get("to_mood"))
+                    .containsExactlyInAnyOrder("bossy", "playful");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
