@@ -1,6 +1,7 @@
 package dev.townhall.mcp.internal;
 
 import dev.townhall.mcp.McpServices;
+import dev.townhall.personality.Personalities;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -22,6 +23,7 @@ public final class ServerAssembly {
                                                           McpServices services) {
         List<SyncToolSpecification> tools = new ArrayList<>();
         tools.addAll(new TownTools(services.records(), services.search()).specifications(runner));
+        tools.addAll(new PersonalityTools(Personalities.load(services.towns())).specifications(runner));
         String version = ServerAssembly.class.getPackage().getImplementationVersion();
         return server
                 .serverInfo(NAME, version == null ? "dev" : version)
