@@ -1,5 +1,6 @@
 package dev.townhall.mcp.internal;
 
+import dev.townhall.code.CodeMemory;
 import dev.townhall.mcp.McpServices;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -22,6 +23,7 @@ public final class ServerAssembly {
                                                           McpServices services) {
         List<SyncToolSpecification> tools = new ArrayList<>();
         tools.addAll(new TownTools(services.records(), services.search()).specifications(runner));
+        tools.addAll(new CodeTools(new CodeMemory()).specifications(runner));
         String version = ServerAssembly.class.getPackage().getImplementationVersion();
         return server
                 .serverInfo(NAME, version == null ? "dev" : version)
