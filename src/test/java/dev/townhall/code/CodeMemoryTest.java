@@ -126,6 +126,11 @@ class CodeMemoryTest {
         assertThat(search(kristina, "gerbilqueue", EnumSet.allOf(CodeKind.class), null, null))
                 .containsExactlyInAnyOrder(message, block, pattern);
         assertThat(search(kristina, "gerbilqueue", EnumSet.of(CodeKind.PATTERNS), null, null)).containsExactly(pattern);
+        List<CodeHit> mentions = memory.search(kristina, new CodeQuery("gerbilqueue", EnumSet.of(CodeKind.MESSAGES,
+                CodeKind.BLOCKS), Optional.empty(), Optional.empty(), 5));
+        // one mention in a message's text weighs as much as one in a block's code
+        assertThat(mentions).extracting(CodeHit::kind).containsExactlyInAnyOrder(CodeKind.MESSAGES, CodeKind.BLOCKS);
+        assertThat(mentions.get(0).score()).isPositive().isEqualTo(mentions.get(1).score());
         assertThat(search(kristina, "gerbilqueue", EnumSet.of(CodeKind.MESSAGES, CodeKind.BLOCKS), null, null))
                 .containsExactlyInAnyOrder(message, block);
         assertThat(search(kristina, "gerbilqueue", EnumSet.allOf(CodeKind.class), "kotlin", null)).containsExactly(block);

@@ -30,7 +30,9 @@ public final class KeywordSearch {
                         WITH q AS (SELECT websearch_to_tsquery('english', :query) || websearch_to_tsquery('simple', :query) AS q),
                         matches AS (
                             SELECT 'message' AS kind, m.id, m.conversation_id, m.language, m.file_path,
-                                   m.content AS title, m.content AS body, ts_rank_cd(m.search, q.q) AS score, c.repository
+                                   m.content AS title, m.content AS body,
+                                   -- a message's words are unweighted (D): rank them as a block's code (B), not below it
+                                   ts_rank_cd('{0.4, 0.2, 0.4, 1.0}', m.search, q.q) AS score, c.repository
                             FROM q JOIN code.messages m ON m.search @@ q.q
                             LEFT JOIN code.conversations c ON c.town_id = m.town_id AND c.id = m.conversation_id
                             WHERE 'message' = ANY (:kinds)
