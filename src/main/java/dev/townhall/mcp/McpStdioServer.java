@@ -14,13 +14,11 @@ import java.io.OutputStream;
 
 /**
  * An MCP server on the official Java SDK, speaking over one pair of streams (stdin and stdout for
- * {@code ./townhall mcp}, pipes in tests): the reading tools {@code search_memory}, {@code get_record} and
- * {@code list_recent_activity} and the writing tools {@code remember}, {@code log_activity}, {@code create_task} and
- * {@code update_task}, and the personality tools {@code get_active_prompt} and {@code record_mood}, each call run as
- * {@code caller} (its user, in its town, at most its key's role) in one
- * transaction under row-level security through the same services the REST API uses, and audited in
- * {@code core.audit_log}. Only protocol messages are written to {@code out}; input lines that are not JSON are
- * dropped before the SDK sees them (it would stop reading at the first).
+ * {@code ./townhall mcp}, pipes in tests): every tool and resource of the server (see {@code ServerAssembly}), each
+ * call run as {@code caller} (its user, in its town, at most its key's role) in one transaction under row-level
+ * security through the same services the REST API uses, and audited in {@code core.audit_log}. Only protocol
+ * messages are written to {@code out}; input lines that are not JSON are dropped before the SDK sees them (it would
+ * stop reading at the first).
  */
 public final class McpStdioServer implements AutoCloseable {
     private final McpSyncServer server;

@@ -1,7 +1,6 @@
 package dev.townhall.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.townhall.api.ApiKeys;
 import dev.townhall.db.Database;
 import dev.townhall.records.Records;
@@ -25,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static dev.townhall.mcp.McpTestClient.ok;
+import static dev.townhall.mcp.McpTestClient.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,7 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(PostgresExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class McpPersonalityToolsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Database db;
     private Towns towns;
@@ -157,12 +157,4 @@ class McpPersonalityToolsTest {
         return row;
     }
 
-    private static JsonNode ok(CallToolResult result) throws IOException {
-        assertThat(result.isError()).as(text(result)).isFalse();
-        return JSON.readTree(text(result));
-    }
-
-    private static String text(CallToolResult result) {
-        return ((McpSchema.TextContent) result.content().get(0)).text();
-    }
 }

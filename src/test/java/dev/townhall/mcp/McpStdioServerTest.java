@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import static dev.townhall.mcp.McpTestClient.ok;
+import static dev.townhall.mcp.McpTestClient.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -84,11 +86,7 @@ class McpStdioServerTest {
 
     @AfterAll
     void close() {
-        connections.values().forEach(c -> {
-            c.close();
-            // stdout carried protocol messages only: every line the server wrote is a JSON-RPC message
-            assertThat(c.linesFromServer).isNotEmpty().allMatch(line -> line.startsWith("{\"jsonrpc\":\"2.0\""));
-        });
+        connections.values().forEach(McpTestClient::close);
         towns.close();
     }
 
@@ -98,7 +96,7 @@ class McpStdioServerTest {
         List<McpSchema.Tool> tools = connect(kristinaKey).client().listTools().tools();
         assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("search_memory", "get_record",
                 "list_recent_activity", "remember", "log_activity", "create_task", "update_task", "get_active_prompt",
-                "record_mood");
+                "record_mood", "code_memory_search", "save_code_block");
         assertThat(tools).filteredOn(t -> t.name().equals("update_task")).singleElement()
                 .satisfies(t -> assertThat(t.inputSchema().get("required")).isEqualTo(List.of("id", "version", "changes")))
                 .satisfies(t -> assertThat(t.annotations().readOnlyHint()).isFalse());
@@ -355,15 +353,6 @@ class McpStdioServerTest {
 
     private CallToolResult call(String key, String tool, Map<String, Object> arguments) {
         return connect(key).call(tool, arguments);
-    }
-
-    private static JsonNode ok(CallToolResult result) throws IOException {
-        assertThat(result.isError()).as(text(result)).isFalse();
-        return JSON.readTree(text(result));
-    }
-
-    private static String text(CallToolResult result) {
-        return ((McpSchema.TextContent) result.content().get(0)).text();
     }
 
     private static List<String> ids(JsonNode hits) {

@@ -1,5 +1,7 @@
 package dev.townhall.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.townhall.api.Caller;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -17,11 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A stdio server for one caller with the SDK's own client connected to it over a pair of OS pipes, in process: what
  * the MCP tests drive the tools with. Every line the server writes is kept, to check that it wrote only protocol.
  */
 public final class McpTestClient implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     final McpStdioServer server;
     final McpSyncClient client;
     final List<String> linesFromServer = new CopyOnWriteArrayList<>();
@@ -51,6 +56,30 @@ public final class McpTestClient implements AutoCloseable {
         return client.callTool(McpSchema.CallToolRequest.builder(tool).arguments(arguments).build());
     }
 
+    public List<McpSchema.Tool> tools() {
+        return client.listTools().tools();
+    }
+
+    /** The JSON answer of a call that must have succeeded. */
+    public static JsonNode ok(CallToolResult result) {
+        assertThat(result.isError()).as(() -> text(result)).isFalse();
+        try {
+            return JSON.readTree(text(result));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The message of a call that must have been refused. */
+    public static String refusal(CallToolResult result) {
+        assertThat(result.isError()).as(() -> text(result)).isTrue();
+        return text(result);
+    }
+
+    public static String text(CallToolResult result) {
+        return ((McpSchema.TextContent) result.content().get(0)).text();
+    }
+
     public McpSyncClient client() {
         return client;
     }
@@ -63,9 +92,11 @@ public final class McpTestClient implements AutoCloseable {
         }
     }
 
+    /** Closes both ends, and checks the server wrote nothing but JSON-RPC messages on its stdout. */
     @Override
     public void close() {
         client.closeGracefully();
         server.close();
+        assertThat(linesFromServer).isNotEmpty().allMatch(line -> line.startsWith("{\"jsonrpc\":\"2.0\""));
     }
 }

@@ -1,5 +1,6 @@
 package dev.townhall.mcp.internal;
 
+import dev.townhall.code.CodeMemory;
 import dev.townhall.mcp.McpServices;
 import dev.townhall.personality.Personalities;
 import io.modelcontextprotocol.server.McpServer;
@@ -24,6 +25,7 @@ public final class ServerAssembly {
         List<SyncToolSpecification> tools = new ArrayList<>();
         tools.addAll(new TownTools(services.records(), services.search()).specifications(runner));
         tools.addAll(new PersonalityTools(Personalities.load(services.towns())).specifications(runner));
+        tools.addAll(new CodeTools(new CodeMemory()).specifications(runner));
         String version = ServerAssembly.class.getPackage().getImplementationVersion();
         return server
                 .serverInfo(NAME, version == null ? "dev" : version)
