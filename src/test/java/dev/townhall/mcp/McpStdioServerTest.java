@@ -96,7 +96,7 @@ class McpStdioServerTest {
     void listsTheToolsWithTheirInputSchemas() {
         List<McpSchema.Tool> tools = connect(kristinaKey).client.listTools().tools();
         assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("search_memory", "get_record",
-                "list_recent_activity", "remember", "log_activity", "create_task", "update_task");
+                "list_recent_activity", "remember", "log_activity", "create_task", "update_task", "sql");
         assertThat(tools).filteredOn(t -> t.name().equals("update_task")).singleElement()
                 .satisfies(t -> assertThat(t.inputSchema().get("required")).isEqualTo(List.of("id", "version", "changes")))
                 .satisfies(t -> assertThat(t.annotations().readOnlyHint()).isFalse());

@@ -22,6 +22,7 @@ public final class ServerAssembly {
                                                           McpServices services) {
         List<SyncToolSpecification> tools = new ArrayList<>();
         tools.addAll(new TownTools(services.records(), services.search()).specifications(runner));
+        tools.addAll(new SqlTool().specifications(runner));
         String version = ServerAssembly.class.getPackage().getImplementationVersion();
         return server
                 .serverInfo(NAME, version == null ? "dev" : version)

@@ -1,0 +1,176 @@
+package dev.townhall.mcp.internal;
+
+import static dev.townhall.mcp.internal.Arguments.orderedMap;
+import static dev.townhall.mcp.internal.Arguments.text;
+import static dev.townhall.mcp.internal.Arguments.whole;
+import static dev.townhall.mcp.internal.ToolRunner.READS;
+
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
+import dev.townhall.towns.Role;
+import dev.townhall.towns.TownContext;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import org.jdbi.v3.core.Handle;
+import org.postgresql.util.PSQLException;
+
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code sql} tool: one read-only query as the caller, under row-level security, answered as rows.
+ *
+ * <p>The caller's identity (user, town, role cap) lives in transaction settings that the RLS policies read, so the
+ * danger is a query that changes them within its own statement ({@code set_config}, or a function that runs SQL text
+ * of its own, such as {@code query_to_xml}). Layers, each enough for what it covers:
+ * <ol>
+ * <li>{@link ReadOnlyQuery} lexes the text as PostgreSQL does: one statement starting SELECT, WITH, VALUES or TABLE,
+ *     no keyword of a statement that writes or changes the session, no function running SQL text of its own.</li>
+ * <li>Every name the query mentions is looked up in {@code pg_proc} in the same transaction: a name that is a
+ *     VOLATILE function in any schema is refused (a few harmless ones excepted). A read-only SELECT calls only
+ *     stable or immutable functions then, and PostgreSQL itself refuses writes inside those. Operators, casts and
+ *     type input functions reach no volatile function in this schema (McpSqlToolTest checks the catalog).</li>
+ * <li>The query runs nested, {@code SELECT * FROM (query) AS q LIMIT n}: a data-modifying WITH cannot be nested,
+ *     and the database enforces the row cap. Its transaction is READ ONLY, capped at viewer, with the call's
+ *     statement timeout; plain JDBC with escape processing off sends the text exactly as lexed.</li>
+ * <li>After the query, in the same transaction, every setting and the current role must be as before; otherwise
+ *     the answer is discarded and the call refused.</li>
+ * </ol>
+ */
+public final class SqlTool {
+    static final int DEFAULT_ROWS = 100;
+    static final int MAX_ROWS = 1_000;
+    /** Longer values (text, JSON, vectors) are cut to this many characters, marked. */
+    static final int MAX_VALUE_CHARS = 2_000;
+    /** Volatile functions that only make values up, touching nothing. */
+    private static final Set<String> HARMLESS_VOLATILE = Set.of("random", "clock_timestamp", "gen_random_uuid",
+            "timeofday");
+    /** JDBC reads these types as JSON numbers and booleans; everything else answers PostgreSQL's text form. */
+    private static final Set<String> JSON_NATIVE_TYPES = Set.of("bool", "int2", "int4", "int8", "float4", "float8");
+    /** PostgreSQL's SQLSTATE for insufficient_privilege. */
+    private static final String PERMISSION_DENIED = "42501";
+    /** Everything a query could change to act as someone else, read before and after it. */
+    private static final String SESSION_STATE = """
+            SELECT concat_ws(E'\\n', current_user, session_user,
+                             current_setting('townhall.user_id', true), current_setting('townhall.town_id', true),
+                             current_setting('townhall.role_cap', true),
+                             (SELECT string_agg(name || '=' || coalesce(setting, ''), E'\\n' ORDER BY name)
+                              FROM pg_catalog.pg_settings))""";
+
+    public List<SyncToolSpecification> specifications(ToolRunner runner) {
+        return List.of(runner.tool("sql", "Run one read-only SQL query (PostgreSQL 15) as you, under the town's row-level"
+                        + " security: you see exactly the rows you may see. Schemas: crm (companies, contacts, deals,"
+                        + " activities), work (tasks, meetings), comms (messages, conversations), memory (sticky_notes,"
+                        + " knowledge, embeddings), ai, code, intel, core (towns, users, memberships). One SELECT, WITH,"
+                        + " VALUES or TABLE statement; writes, SET, COPY, DO, several statements and functions that"
+                        + " change anything are refused. Answers columns, rows (at most max_rows), row_count and"
+                        + " truncated; long values are cut.",
+                Map.of("type", "object",
+                        "properties", orderedMap(
+                                "query", Map.of("type", "string", "minLength", 1, "maxLength", ReadOnlyQuery.MAX_CHARS,
+                                        "description", "one SELECT statement, e.g. SELECT first_name, last_name FROM"
+                                                + " crm.contacts ORDER BY created_at DESC"),
+                                "max_rows", Map.of("type", "integer", "minimum", 1, "maximum", MAX_ROWS,
+                                        "description", "most rows to answer (default: " + DEFAULT_ROWS + ")")),
+                        "required", List.of("query"),
+                        "additionalProperties", false),
+                READS, this::sql));
+    }
+
+    private Map<String, Object> sql(ToolCall call) {
+        Map<String, Object> args = call.args();
+        ReadOnlyQuery query = ReadOnlyQuery.parse(text(args, "query"));
+        int maxRows = args.get("max_rows") == null ? DEFAULT_ROWS : whole(args, "max_rows");
+        if (maxRows < 1 || maxRows > MAX_ROWS) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, "max_rows", "max_rows must be between 1 and "
+                    + MAX_ROWS + ", got " + maxRows);
+        }
+        TownContext readOnly = call.context().limitedTo(Role.VIEWER);
+        try {
+            return readOnly.inTransaction(h -> {
+                refuseVolatileFunctions(h, query);
+                String before = sessionState(h);
+                Map<String, Object> answer = run(h, query, maxRows);
+                if (!sessionState(h).equals(before)) {
+                    throw TownHallException.forField(ErrorCode.FORBIDDEN, "query",
+                            "query changed the session's settings; its answer was discarded");
+                }
+                return answer;
+            });
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    private static void refuseVolatileFunctions(Handle h, ReadOnlyQuery query) {
+        List<String> volatileNames = h.createQuery("""
+                        SELECT DISTINCT proname FROM pg_catalog.pg_proc
+                        WHERE proname = ANY(:names) AND provolatile = 'v' ORDER BY proname""")
+                .bindArray("names", String.class, query.names())
+                .mapTo(String.class).list().stream()
+                .filter(name -> !HARMLESS_VOLATILE.contains(name)).toList();
+        if (!volatileNames.isEmpty()) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, "query", "query may not call "
+                    + String.join(", ", volatileNames) + ": a function that may change something (VOLATILE)");
+        }
+    }
+
+    private static String sessionState(Handle h) {
+        return h.createQuery(SESSION_STATE).mapTo(String.class).one();
+    }
+
+    /** The query nested, so only a plain query fits, with one row more than the cap to tell truncation. */
+    private static Map<String, Object> run(Handle h, ReadOnlyQuery query, int maxRows) throws SQLException {
+        try (Statement statement = h.getConnection().createStatement()) {
+            statement.setEscapeProcessing(false);
+            // newlines, so a -- comment ending the query cannot swallow the closing parenthesis
+            try (ResultSet rs = statement.executeQuery("SELECT * FROM (\n" + query.text() + "\n) AS q LIMIT "
+                    + (maxRows + 1))) {
+                ResultSetMetaData md = rs.getMetaData();
+                List<String> columns = new ArrayList<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    columns.add(md.getColumnLabel(i));
+                }
+                List<List<Object>> rows = new ArrayList<>();
+                boolean truncated = false;
+                while (rs.next()) {
+                    if (rows.size() == maxRows) {
+                        truncated = true;
+                        break;
+                    }
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 1; i <= columns.size(); i++) {
+                        row.add(value(rs, i, md.getColumnTypeName(i)));
+                    }
+                    rows.add(row);
+                }
+                return orderedMap("columns", columns, "rows", rows, "row_count", rows.size(), "truncated", truncated);
+            }
+        }
+    }
+
+    private static Object value(ResultSet rs, int column, String type) throws SQLException {
+        Object value = JSON_NATIVE_TYPES.contains(type) ? rs.getObject(column) : rs.getString(column);
+        if (value instanceof Double d && !Double.isFinite(d) || value instanceof Float f && !Float.isFinite(f)) {
+            return value.toString(); // NaN and Infinity are no JSON numbers
+        }
+        if (value instanceof String s && s.length() > MAX_VALUE_CHARS) {
+            return s.substring(0, MAX_VALUE_CHARS) + "…[cut, " + s.length() + " characters in all]";
+        }
+        return value;
+    }
+
+    /** A failed query as one line: the database's own message, without position or trace. */
+    private static TownHallException failed(SQLException e) {
+        String message = e instanceof PSQLException p && p.getServerErrorMessage() != null
+                ? p.getServerErrorMessage().getMessage() : e.getMessage();
+        String line = message == null ? e.getClass().getSimpleName() : message.split("\n")[0];
+        ErrorCode code = PERMISSION_DENIED.equals(e.getSQLState()) ? ErrorCode.FORBIDDEN : ErrorCode.INVALID_INPUT;
+        return TownHallException.forField(code, "query", "query failed: " + line, e);
+    }
+}
