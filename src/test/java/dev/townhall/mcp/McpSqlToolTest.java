@@ -118,7 +118,7 @@ class McpSqlToolTest {
     }
 
     @Test
-    void refusesStackedStatementsWritesSessionChangesAndChangingFunctionsAndChangesNothing() {
+    void refusesStackedStatementsWritesSessionChangesAndUnsafeFunctionsAndChangesNothing() {
         Map<String, Long> before = counts();
         Map<String, String> refusals = new LinkedHashMap<>();
         refusals.put("SELECT 1; DELETE FROM memory.sticky_notes", "one statement only");
@@ -136,6 +136,9 @@ class McpSqlToolTest {
         refusals.put("SELECT crm.refresh_town_engagement(core.acting_town_id())", "may not call refresh_town_engagement");
         refusals.put("SELECT gen_salt('bf'), pg_advisory_lock(42)", "may not call pg_advisory_lock");
         refusals.put("SELECT pg_sleep(10)", "may not call pg_sleep");
+        refusals.put("SELECT password_hash FROM core.find_login('testpilot', 'allan')",
+                "may not call find_login (SECURITY DEFINER");
+        refusals.put("SELECT query FROM pg_stat_activity", "may not read pg_stat_activity");
         refusals.put("SELECT 1 AS x -- " + "y".repeat(8_000), "at most 8000");
         refusals.forEach((query, why) -> {
             CallToolResult refused = fluenti.call("sql", Map.of("query", query));

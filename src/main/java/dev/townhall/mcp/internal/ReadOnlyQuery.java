@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * <p>{@link #names()} is every identifier the query mentions, not only those before a {@code (}: PostgreSQL also
  * calls a one-argument function written as a column ({@code t.fn} is {@code fn(t)}), so the caller checks every
  * name against the functions of the database. Names of functions that run SQL text of their own or act outside the
- * transaction are refused here already, whatever their volatility, so the refusal says why.
+ * transaction are refused here already, whatever their volatility, so the refusal says why; so are the system views
+ * showing other sessions' SQL (the application role's sessions serve every user).
  */
 final class ReadOnlyQuery {
     static final int MAX_CHARS = 8_000;
@@ -41,6 +42,13 @@ final class ReadOnlyQuery {
             "query_to_xml_and_xmlschema", "cursor_to_xml", "cursor_to_xmlschema", "ts_stat", "ts_rewrite", "pg_notify");
     private static final List<String> REFUSED_FUNCTION_PREFIXES = List.of("pg_advisory", "pg_try_advisory", "lo_",
             "dblink", "pg_sleep");
+    /**
+     * System views and functions showing the SQL of other sessions of the application role (every user's) or of
+     * earlier requests on the same pooled connection.
+     */
+    private static final Set<String> OTHER_SESSIONS = Set.of("pg_stat_activity", "pg_stat_get_activity",
+            "pg_stat_statements", "pg_prepared_statements", "pg_prepared_statement", "pg_cursors", "pg_cursor");
+    private static final String OTHER_SESSIONS_PREFIX = "pg_stat_get_backend";
 
     private final String text;
     private final Set<String> names;
@@ -275,6 +283,9 @@ final class ReadOnlyQuery {
         private void name(String name) {
             if (REFUSED_FUNCTIONS.contains(name) || REFUSED_FUNCTION_PREFIXES.stream().anyMatch(name::startsWith)) {
                 throw refused("query may not call " + name + ": it runs SQL of its own or acts beyond the query");
+            }
+            if (OTHER_SESSIONS.contains(name) || name.startsWith(OTHER_SESSIONS_PREFIX)) {
+                throw refused("query may not read " + name + ": it shows the SQL of other sessions");
             }
             names.add(truncated(name));
         }

@@ -32,9 +32,10 @@ import java.util.Set;
  * <li>{@link ReadOnlyQuery} lexes the text as PostgreSQL does: one statement starting SELECT, WITH, VALUES or TABLE,
  *     no keyword of a statement that writes or changes the session, no function running SQL text of its own.</li>
  * <li>Every name the query mentions is looked up in {@code pg_proc} in the same transaction: a name that is a
- *     VOLATILE function in any schema is refused (a few harmless ones excepted). A read-only SELECT calls only
- *     stable or immutable functions then, and PostgreSQL itself refuses writes inside those. Operators, casts and
- *     type input functions reach no volatile function in this schema (McpSqlToolTest checks the catalog).</li>
+ *     VOLATILE function in any schema is refused (a few harmless ones excepted), and so is a SECURITY DEFINER one
+ *     (the authentication lookups answer password and key hashes past RLS). A read-only SELECT calls only stable or
+ *     immutable functions then, and PostgreSQL itself refuses writes inside those. Operators, casts and type input
+ *     functions reach no volatile function in this schema (McpSqlToolTest checks the catalog).</li>
  * <li>The query runs nested, {@code SELECT * FROM (query) AS q LIMIT n}: a data-modifying WITH cannot be nested,
  *     and the database enforces the row cap. Its transaction is READ ONLY, capped at viewer, with the call's
  *     statement timeout; plain JDBC with escape processing off sends the text exactly as lexed.</li>
@@ -93,7 +94,7 @@ public final class SqlTool {
         TownContext readOnly = call.context().limitedTo(Role.VIEWER);
         try {
             return readOnly.inTransaction(h -> {
-                refuseVolatileFunctions(h, query);
+                refuseUnsafeFunctions(h, query);
                 String before = sessionState(h);
                 Map<String, Object> answer = run(h, query, maxRows);
                 if (!sessionState(h).equals(before)) {
@@ -107,16 +108,21 @@ public final class SqlTool {
         }
     }
 
-    private static void refuseVolatileFunctions(Handle h, ReadOnlyQuery query) {
-        List<String> volatileNames = h.createQuery("""
-                        SELECT DISTINCT proname FROM pg_catalog.pg_proc
-                        WHERE proname = ANY(:names) AND provolatile = 'v' ORDER BY proname""")
+    /** Refuses every name that is a function able to change something or to read past row-level security. */
+    private static void refuseUnsafeFunctions(Handle h, ReadOnlyQuery query) {
+        List<String> refusals = h.createQuery("""
+                        SELECT proname || CASE WHEN bool_or(prosecdef)
+                                               THEN ' (SECURITY DEFINER: it reads past row-level security)'
+                                               ELSE ' (VOLATILE: it may change something)' END
+                        FROM pg_catalog.pg_proc
+                        WHERE proname = ANY(:names) AND (provolatile = 'v' AND proname <> ALL(:harmless) OR prosecdef)
+                        GROUP BY proname ORDER BY proname""")
                 .bindArray("names", String.class, query.names())
-                .mapTo(String.class).list().stream()
-                .filter(name -> !HARMLESS_VOLATILE.contains(name)).toList();
-        if (!volatileNames.isEmpty()) {
+                .bindArray("harmless", String.class, HARMLESS_VOLATILE)
+                .mapTo(String.class).list();
+        if (!refusals.isEmpty()) {
             throw TownHallException.forField(ErrorCode.INVALID_INPUT, "query", "query may not call "
-                    + String.join(", ", volatileNames) + ": a function that may change something (VOLATILE)");
+                    + String.join(", ", refusals));
         }
     }
 

@@ -131,6 +131,13 @@ class ReadOnlyQueryTest {
     }
 
     @Test
+    void refusesTheSystemViewsShowingOtherSessionsSql() {
+        assertRefused("SELECT query FROM pg_stat_activity", "may not read pg_stat_activity");
+        assertRefused("SELECT pg_catalog.pg_stat_get_backend_activity(1)", "may not read pg_stat_get_backend_activity");
+        assertRefused("SELECT statement FROM pg_prepared_statements", "may not read pg_prepared_statements");
+    }
+
+    @Test
     void refusesAnOverLongQueryNamingTheLimit() {
         String sql = "SELECT '" + "x".repeat(ReadOnlyQuery.MAX_CHARS) + "'";
         assertRefused(sql, "at most " + ReadOnlyQuery.MAX_CHARS);
