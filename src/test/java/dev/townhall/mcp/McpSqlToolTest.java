@@ -139,6 +139,10 @@ class McpSqlToolTest {
         refusals.put("SELECT password_hash FROM core.find_login('testpilot', 'allan')",
                 "may not call find_login (SECURITY DEFINER");
         refusals.put("SELECT query FROM pg_stat_activity", "may not read pg_stat_activity");
+        refusals.put("SELECT to_jsonb(u) FROM core.users AS u", "may not read users: it holds credentials");
+        refusals.put("SELECT * FROM core.\"api_keys\"", "may not read api_keys: it holds credentials");
+        refusals.put("TABLE core.sessions", "may not read sessions: it holds credentials");
+        refusals.put("SELECT table_to_xml('core.users', true, false, '')", "may not call table_to_xml");
         refusals.put("SELECT 1 AS x -- " + "y".repeat(8_000), "at most 8000");
         refusals.forEach((query, why) -> {
             CallToolResult refused = fluenti.call("sql", Map.of("query", query));

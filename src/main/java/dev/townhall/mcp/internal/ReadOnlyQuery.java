@@ -39,7 +39,10 @@ final class ReadOnlyQuery {
             "analyze", "listen", "notify", "unlisten", "prepare", "execute", "deallocate", "discard", "into");
     /** Functions that run a query text of their own (which could call anything) or act beyond the transaction. */
     private static final Set<String> REFUSED_FUNCTIONS = Set.of("set_config", "query_to_xml", "query_to_xmlschema",
-            "query_to_xml_and_xmlschema", "cursor_to_xml", "cursor_to_xmlschema", "ts_stat", "ts_rewrite", "pg_notify");
+            "query_to_xml_and_xmlschema", "cursor_to_xml", "cursor_to_xmlschema", "ts_stat", "ts_rewrite", "pg_notify",
+            // these read a table named in a string, past the check of the names a query mentions
+            "table_to_xml", "table_to_xmlschema", "table_to_xml_and_xmlschema", "schema_to_xml", "schema_to_xmlschema",
+            "schema_to_xml_and_xmlschema", "database_to_xml", "database_to_xmlschema", "database_to_xml_and_xmlschema");
     private static final List<String> REFUSED_FUNCTION_PREFIXES = List.of("pg_advisory", "pg_try_advisory", "lo_",
             "dblink", "pg_sleep");
     /**

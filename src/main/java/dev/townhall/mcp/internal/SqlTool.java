@@ -35,7 +35,10 @@ import java.util.Set;
  *     VOLATILE function in any schema is refused (a few harmless ones excepted), and so is a SECURITY DEFINER one
  *     (the authentication lookups answer password and key hashes past RLS). A read-only SELECT calls only stable or
  *     immutable functions then, and PostgreSQL itself refuses writes inside those. Operators, casts and type input
- *     functions reach no volatile function in this schema (McpSqlToolTest checks the catalog).</li>
+ *     functions reach no volatile function in this schema (McpSqlToolTest checks the catalog). A table or view
+ *     holding credentials ({@link #CREDENTIAL_COLUMNS}) is refused by name too: RLS shows a user colleagues' rows
+ *     of core.users, password hashes included, and the functions reading a table named in a string are refused
+ *     lexically.</li>
  * <li>The query runs nested, {@code SELECT * FROM (query) AS q LIMIT n}: a data-modifying WITH cannot be nested,
  *     and the database enforces the row cap. Its transaction is READ ONLY, capped at viewer, with the call's
  *     statement timeout; plain JDBC with escape processing off sends the text exactly as lexed.</li>
@@ -51,6 +54,11 @@ public final class SqlTool {
     /** Volatile functions that only make values up, touching nothing. */
     private static final Set<String> HARMLESS_VOLATILE = Set.of("random", "clock_timestamp", "gen_random_uuid",
             "timeofday");
+    /**
+     * Columns holding credentials (hashes of passwords, API keys, session tokens): a table or view with one is
+     * refused by name, whole rows included. RLS lets a user read colleagues' user rows, hashes and all.
+     */
+    private static final List<String> CREDENTIAL_COLUMNS = List.of("password_hash", "key_hash", "token_hash");
     /** JDBC reads these types as JSON numbers and booleans; everything else answers PostgreSQL's text form. */
     private static final Set<String> JSON_NATIVE_TYPES = Set.of("bool", "int2", "int4", "int8", "float4", "float8");
     /** PostgreSQL's SQLSTATE for insufficient_privilege. */
@@ -67,7 +75,8 @@ public final class SqlTool {
         return List.of(runner.tool("sql", "Run one read-only SQL query (PostgreSQL 15) as you, under the town's row-level"
                         + " security: you see exactly the rows you may see. Schemas: crm (companies, contacts, deals,"
                         + " activities), work (tasks, meetings), comms (messages, conversations), memory (sticky_notes,"
-                        + " knowledge, embeddings), ai, code, intel, core (towns, users, memberships). One SELECT, WITH,"
+                        + " knowledge, embeddings), ai, code, intel, core (towns, memberships; tables holding credentials,"
+                        + " such as core.users, are refused). One SELECT, WITH,"
                         + " VALUES or TABLE statement; writes, SET, COPY, DO, several statements and functions that"
                         + " change anything are refused. Answers columns, rows (at most max_rows), row_count and"
                         + " truncated; long values are cut.",
@@ -94,7 +103,7 @@ public final class SqlTool {
         TownContext readOnly = call.context().limitedTo(Role.VIEWER);
         try {
             return readOnly.inTransaction(h -> {
-                refuseUnsafeFunctions(h, query);
+                refuseUnsafeNames(h, query);
                 String before = sessionState(h);
                 Map<String, Object> answer = run(h, query, maxRows);
                 if (!sessionState(h).equals(before)) {
@@ -108,8 +117,11 @@ public final class SqlTool {
         }
     }
 
-    /** Refuses every name that is a function able to change something or to read past row-level security. */
-    private static void refuseUnsafeFunctions(Handle h, ReadOnlyQuery query) {
+    /**
+     * Refuses every name that is a function able to change something or to read past row-level security, or a
+     * table or view holding credentials.
+     */
+    private static void refuseUnsafeNames(Handle h, ReadOnlyQuery query) {
         List<String> refusals = h.createQuery("""
                         SELECT proname || CASE WHEN bool_or(prosecdef)
                                                THEN ' (SECURITY DEFINER: it reads past row-level security)'
@@ -123,6 +135,17 @@ public final class SqlTool {
         if (!refusals.isEmpty()) {
             throw TownHallException.forField(ErrorCode.INVALID_INPUT, "query", "query may not call "
                     + String.join(", ", refusals));
+        }
+        List<String> credentialHolders = h.createQuery("""
+                        SELECT DISTINCT c.relname FROM pg_catalog.pg_class c
+                        JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND NOT a.attisdropped
+                        WHERE c.relname = ANY(:names) AND a.attname = ANY(:credentials) ORDER BY c.relname""")
+                .bindArray("names", String.class, query.names())
+                .bindArray("credentials", String.class, CREDENTIAL_COLUMNS)
+                .mapTo(String.class).list();
+        if (!credentialHolders.isEmpty()) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, "query", "query may not read "
+                    + String.join(", ", credentialHolders) + ": it holds credentials");
         }
     }
 
