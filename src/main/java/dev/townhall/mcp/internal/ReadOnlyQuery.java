@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * nested {@code /* *}{@code /} comments, so a {@code ;} or a keyword hidden in a string or comment is told apart from
  * one that is code. Forms whose reading is easy to get wrong are refused rather than lexed: {@code U&'…'} and
  * {@code U&"…"} escapes, and an {@code E'…'} string continued on another line (PostgreSQL keeps backslash escapes in
- * the continuation). It refuses a {@code ;} other than one at the end, a text not starting with SELECT, WITH, VALUES
+ * the continuation). It refuses a {@code ;} other than one ending the query, even in a string or comment (the JDBC
+ * driver splits statements by its own reading, so none is ever sent), a text not starting with SELECT, WITH, VALUES
  * or TABLE, unbalanced parentheses, row locks ({@code FOR UPDATE/SHARE}) and every keyword of a statement that
  * writes or changes the session, anywhere as code.
  *
@@ -90,7 +91,7 @@ final class ReadOnlyQuery {
         private int depth;
         private String firstWord;
         private String previousWord;
-        private int end = -1; // where the trailing ';' is, once seen
+        private int end = -1; // where the trailing ';' is, once seen as code
 
         Lexer(String sql) {
             this.sql = sql;
@@ -131,6 +132,10 @@ final class ReadOnlyQuery {
             if (depth != 0) {
                 throw refused("query has an unclosed '('");
             }
+            // not even in a string or comment: the JDBC driver splits statements at ';' by its own reading of the text
+            if (sql.indexOf(';') != end || sql.lastIndexOf(';') != end) {
+                throw refused("query may hold ';' only at its end, not even in a string or comment (write chr(59))");
+            }
             return new ReadOnlyQuery(end < 0 ? sql : sql.substring(0, end), names);
         }
 
@@ -140,8 +145,7 @@ final class ReadOnlyQuery {
                 if (space(sql.charAt(at))) {
                     at++;
                 } else if (sql.startsWith("--", at)) {
-                    int newline = sql.indexOf('\n', at);
-                    at = newline < 0 ? sql.length() : newline + 1;
+                    at = lineCommentEnd(at);
                 } else if (sql.startsWith("/*", at)) {
                     blockComment();
                 } else {
@@ -149,6 +153,15 @@ final class ReadOnlyQuery {
                 }
             }
             return false;
+        }
+
+        /** Where the -- comment at {@code start} ends: as in PostgreSQL, at a carriage return as well as a newline. */
+        private int lineCommentEnd(int start) {
+            int i = start;
+            while (i < sql.length() && sql.charAt(i) != '\n' && sql.charAt(i) != '\r') {
+                i++;
+            }
+            return i;
         }
 
         private void blockComment() {
@@ -200,8 +213,7 @@ final class ReadOnlyQuery {
                 if (space(sql.charAt(i))) {
                     i++;
                 } else if (sql.startsWith("--", i)) {
-                    int newline = sql.indexOf('\n', i);
-                    i = newline < 0 ? sql.length() : newline + 1;
+                    i = lineCommentEnd(i);
                 } else {
                     return sql.charAt(i) == '\'';
                 }

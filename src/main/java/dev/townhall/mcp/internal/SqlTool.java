@@ -72,14 +72,14 @@ public final class SqlTool {
                               FROM pg_catalog.pg_settings))""";
 
     public List<SyncToolSpecification> specifications(ToolRunner runner) {
-        return List.of(runner.tool("sql", "Run one read-only SQL query (PostgreSQL 15) as you, under the town's row-level"
-                        + " security: you see exactly the rows you may see. Schemas: crm (companies, contacts, deals,"
-                        + " activities), work (tasks, meetings), comms (messages, conversations), memory (sticky_notes,"
-                        + " knowledge, embeddings), ai, code, intel, core (towns, memberships; tables holding credentials,"
-                        + " such as core.users, are refused). One SELECT, WITH,"
-                        + " VALUES or TABLE statement; writes, SET, COPY, DO, several statements and functions that"
-                        + " change anything are refused. Answers columns, rows (at most max_rows), row_count and"
-                        + " truncated; long values are cut.",
+        return List.of(runner.tool("sql", "Run one read-only SQL query (PostgreSQL 15) as you, under the town's"
+                        + " row-level security: you see exactly the rows you may see. Schemas: crm (companies, contacts,"
+                        + " deals, activities), work (tasks, meetings, calendar_events), comms (messages, emails,"
+                        + " conversations), memory (sticky_notes, knowledge_base, documents, ai_memories), ai, code,"
+                        + " intel, core (towns, memberships; tables holding credentials, such as core.users, are"
+                        + " refused). One SELECT, WITH, VALUES or TABLE statement; writes, SET, COPY, DO, several"
+                        + " statements and functions that change anything are refused. Answers columns, rows (at most"
+                        + " max_rows), row_count and truncated; long values are cut.",
                 Map.of("type", "object",
                         "properties", orderedMap(
                                 "query", Map.of("type", "string", "minLength", 1, "maxLength", ReadOnlyQuery.MAX_CHARS,
@@ -103,6 +103,7 @@ public final class SqlTool {
         TownContext readOnly = call.context().limitedTo(Role.VIEWER);
         try {
             return readOnly.inTransaction(h -> {
+                requireStandardStrings(h);
                 refuseUnsafeNames(h, query);
                 String before = sessionState(h);
                 Map<String, Object> answer = run(h, query, maxRows);
@@ -114,6 +115,13 @@ public final class SqlTool {
             });
         } catch (SQLException e) {
             throw failed(e);
+        }
+    }
+
+    /** ReadOnlyQuery reads '…' strings as standard strings (no backslash escapes); so must the database. */
+    private static void requireStandardStrings(Handle h) {
+        if (!h.createQuery("SELECT current_setting('standard_conforming_strings') = 'on'").mapTo(Boolean.class).one()) {
+            throw new TownHallException(ErrorCode.CONFIG, "the sql tool needs standard_conforming_strings on");
         }
     }
 

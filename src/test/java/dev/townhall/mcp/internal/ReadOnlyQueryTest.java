@@ -22,16 +22,16 @@ class ReadOnlyQueryTest {
             "SELECT 1",
             "select 1;",
             "SELECT 1; -- done\n",
-            "SELECT 1 /* a; DELETE */ ;",
+            "SELECT 1 /* a, DELETE */ ;",
             "WITH x AS (SELECT 1 AS a) SELECT a FROM x",
             "VALUES (1), (2)",
             "TABLE crm.contacts",
-            "SELECT 'a; DELETE FROM crm.contacts; SET x' AS s",
-            "SELECT 'it''s; fine'",
-            "SELECT E'\\'; DELETE FROM t; \\\\'",
-            "SELECT $$; DROP TABLE t; $$, $tag$ $$ ; $tag$",
+            "SELECT 'a, DELETE FROM crm.contacts, SET x' AS s",
+            "SELECT 'it''s fine'",
+            "SELECT E'\\' DELETE FROM t \\\\'",
+            "SELECT $$ DROP TABLE t $$, $tag$ $$ $tag$",
             "SELECT \"update\", \"set\" FROM (SELECT 1 AS \"update\", 2 AS \"set\") x",
-            "SELECT /* nested /* comment; */ still; */ 1",
+            "SELECT /* nested /* comment */ still */ 1",
             "SELECT update_count, settings, into_x FROM t",
             "SELECT a$b$c FROM t",
             "SELECT substring('abc' from 1 for 2)",
@@ -42,7 +42,26 @@ class ReadOnlyQueryTest {
 
     @Test
     void dropsOnlyTheTrailingSemicolonAndWhatFollowsIt() {
-        assertThat(ReadOnlyQuery.parse("SELECT ';' ; -- bye").text()).isEqualTo("SELECT ';' ");
+        assertThat(ReadOnlyQuery.parse("SELECT 'x' ; -- bye").text()).isEqualTo("SELECT 'x' ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT 'a; b'",
+            "SELECT 1 /* ; */",
+            "SELECT 1 -- ;",
+            "SELECT 1; -- ;",
+            "SELECT $$;$$",
+            "SELECT \"a;b\" FROM t",
+    })
+    void refusesASemicolonEvenInAStringOrComment(String sql) {
+        assertRefused(sql, "';' only at its end");
+    }
+
+    @Test
+    void endsALineCommentAtACarriageReturnAsPostgresqlDoes() {
+        assertRefused("SELECT 1 --\r, set_config('townhall.town_id', 'x', true)", "may not call set_config");
+        assertRefused("SELECT 1 --\r, 2 FROM t FOR UPDATE", "may not use UPDATE");
     }
 
     @ParameterizedTest
@@ -163,7 +182,7 @@ class ReadOnlyQueryTest {
     @Property
     void aRefusedKeywordInsideAStringCommentOrQuotedNameIsOnlyText(@ForAll("refusedKeywords") String keyword,
                                                                     @ForAll("hidingPlaces") String hidingPlace) {
-        ReadOnlyQuery.parse("SELECT " + hidingPlace.replace("KW", keyword + "; " + keyword) + " AS x");
+        ReadOnlyQuery.parse("SELECT " + hidingPlace.replace("KW", keyword + ", " + keyword) + " AS x");
     }
 
     @Provide
@@ -181,7 +200,7 @@ class ReadOnlyQueryTest {
     @Provide
     Arbitrary<String> hidingPlaces() {
         return Arbitraries.of("'KW'", "E'\\'KW'", "$$KW$$", "$t$KW$t$", "\"KW\"", "/* KW */ 1", "/* /* KW */ */ 1",
-                "-- KW\n1");
+                "-- KW\n1", "-- KW\r1");
     }
 
     private static void assertRefused(String sql, String why) {
