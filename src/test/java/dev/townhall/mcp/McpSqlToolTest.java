@@ -177,7 +177,7 @@ class McpSqlToolTest {
     }
 
     @Test
-    void answersAtMostMaxRowsAndSaysWhenThereWereMore() throws IOException {
+    void answersAtMostMaxRowsAndABoundedAmountOfTextAndSaysWhenThereWasMore() throws IOException {
         String fifty = "SELECT g FROM generate_series(1, 50) AS g ORDER BY g";
         JsonNode capped = ok(fluenti.call("sql", Map.of("query", fifty, "max_rows", 10)));
         assertThat(capped.get("row_count").asInt()).isEqualTo(10);
@@ -187,6 +187,10 @@ class McpSqlToolTest {
         JsonNode all = ok(fluenti.call("sql", Map.of("query", fifty + ";")));
         assertThat(all.get("row_count").asInt()).isEqualTo(50);
         assertThat(all.get("truncated").asBoolean()).isFalse();
+        JsonNode wide = ok(fluenti.call("sql", Map.of("query", "SELECT repeat('z', 1000) FROM generate_series(1, 500)",
+                "max_rows", 1000)));
+        assertThat(wide.get("row_count").asInt()).isGreaterThan(100).isLessThan(500);
+        assertThat(wide.get("truncated").asBoolean()).isTrue();
         CallToolResult tooMany = fluenti.call("sql", Map.of("query", fifty, "max_rows", 5000));
         assertThat(tooMany.isError()).isTrue();
         assertThat(text(tooMany)).isEqualTo("max_rows must be between 1 and 1000, got 5000");

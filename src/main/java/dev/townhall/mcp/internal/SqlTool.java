@@ -51,6 +51,9 @@ public final class SqlTool {
     static final int MAX_ROWS = 1_000;
     /** Longer values (text, JSON, vectors) are cut to this many characters, marked. */
     static final int MAX_VALUE_CHARS = 2_000;
+    /** An answer stops taking rows once their values hold this many characters (it says truncated). */
+    static final int MAX_ANSWER_CHARS = 200_000;
+    private static final int FETCH_ROWS = 100;
     /** Volatile functions that only make values up, touching nothing. */
     private static final Set<String> HARMLESS_VOLATILE = Set.of("random", "clock_timestamp", "gen_random_uuid",
             "timeofday");
@@ -79,7 +82,8 @@ public final class SqlTool {
                         + " intel, core (towns, memberships; tables holding credentials, such as core.users, are"
                         + " refused). One SELECT, WITH, VALUES or TABLE statement; writes, SET, COPY, DO, several"
                         + " statements and functions that change anything are refused. Answers columns, rows (at most"
-                        + " max_rows), row_count and truncated; long values are cut.",
+                        + " max_rows, and fewer when their values are long), row_count and truncated; long values are"
+                        + " cut.",
                 Map.of("type", "object",
                         "properties", orderedMap(
                                 "query", Map.of("type", "string", "minLength", 1, "maxLength", ReadOnlyQuery.MAX_CHARS,
@@ -161,10 +165,14 @@ public final class SqlTool {
         return h.createQuery(SESSION_STATE).mapTo(String.class).one();
     }
 
-    /** The query nested, so only a plain query fits, with one row more than the cap to tell truncation. */
+    /**
+     * The query nested, so only a plain query fits, with one row more than the cap to tell truncation; rows stop
+     * early once their values exceed {@link #MAX_ANSWER_CHARS}.
+     */
     private static Map<String, Object> run(Handle h, ReadOnlyQuery query, int maxRows) throws SQLException {
         try (Statement statement = h.getConnection().createStatement()) {
             statement.setEscapeProcessing(false);
+            statement.setFetchSize(FETCH_ROWS); // in a transaction: rows come in batches, not all at once
             // newlines, so a -- comment ending the query cannot swallow the closing parenthesis
             try (ResultSet rs = statement.executeQuery("SELECT * FROM (\n" + query.text() + "\n) AS q LIMIT "
                     + (maxRows + 1))) {
@@ -174,15 +182,18 @@ public final class SqlTool {
                     columns.add(md.getColumnLabel(i));
                 }
                 List<List<Object>> rows = new ArrayList<>();
+                long chars = 0;
                 boolean truncated = false;
                 while (rs.next()) {
-                    if (rows.size() == maxRows) {
+                    if (rows.size() == maxRows || chars > MAX_ANSWER_CHARS) {
                         truncated = true;
                         break;
                     }
                     List<Object> row = new ArrayList<>();
                     for (int i = 1; i <= columns.size(); i++) {
-                        row.add(value(rs, i, md.getColumnTypeName(i)));
+                        Object value = value(rs, i, md.getColumnTypeName(i));
+                        chars += String.valueOf(value).length();
+                        row.add(value);
                     }
                     rows.add(row);
                 }
