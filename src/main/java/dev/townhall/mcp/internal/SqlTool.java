@@ -27,7 +27,7 @@ import java.util.Set;
  *
  * <p>The caller's identity (user, town, role cap) lives in transaction settings that the RLS policies read, so the
  * danger is a query that changes them within its own statement ({@code set_config}, or a function that runs SQL text
- * of its own, such as {@code query_to_xml}). Layers, each enough for what it covers:
+ * of its own, such as {@code query_to_xml}), or one that reads past RLS. The layers:
  * <ol>
  * <li>{@link ReadOnlyQuery} lexes the text as PostgreSQL does: one statement starting SELECT, WITH, VALUES or TABLE,
  *     no keyword of a statement that writes or changes the session, no function running SQL text of its own.</li>
@@ -43,7 +43,8 @@ import java.util.Set;
  *     and the database enforces the row cap. Its transaction is READ ONLY, capped at viewer, with the call's
  *     statement timeout; plain JDBC with escape processing off sends the text exactly as lexed.</li>
  * <li>After the query, in the same transaction, every setting and the current role must be as before; otherwise
- *     the answer is discarded and the call refused.</li>
+ *     the answer is discarded and the call refused (and the rollback undoes the change). No known query gets this
+ *     far: it is there for whatever the layers above miss.</li>
  * </ol>
  */
 public final class SqlTool {
