@@ -31,8 +31,9 @@ import java.util.concurrent.Callable;
  * stdout carries protocol messages only: the command takes the process's stdout for the protocol and points
  * {@code System.out} at stderr, so no banner or stray print can corrupt the stream.
  */
-@Command(name = "mcp", description = {"Serve the MCP tools (search_memory, get_record, list_recent_activity) over stdio for an AI"
-        + " assistant, as the key's user in the key's town; every call audited.",
+@Command(name = "mcp", description = {"Serve the MCP tools (search_memory, get_record, list_recent_activity, remember,"
+        + " log_activity, create_task, update_task, get_active_prompt, record_mood, code_memory_search, save_code_block,"
+        + " sql) and resources over stdio for an AI assistant, as the key's user in the key's town; every call audited.",
         "Register it with an assistant as the command ./townhall mcp --key th_…; stdout carries only protocol messages.",
         "Each call runs in one transaction with the API's statement timeout (api.statement_timeout_ms)."})
 final class McpCommand implements Callable<Integer> {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The tables and views a context may read, with their columns: the summary an assistant needs before it writes a
@@ -54,6 +55,11 @@ public record VisibleSchema(List<Relation> relations) {
     }
 
     private record ColumnRow(String schema, String relation, String kind, String comment, Column column) {
+    }
+
+    /** This summary without the relations {@code left out} names. */
+    public VisibleSchema without(Predicate<Relation> leftOut) {
+        return new VisibleSchema(relations.stream().filter(leftOut.negate()).toList());
     }
 
     /** One paragraph per relation: its name, kind and comment, then its columns ({@code name type}, {@code !} when NOT NULL). */

@@ -96,7 +96,7 @@ class McpStdioServerTest {
         List<McpSchema.Tool> tools = connect(kristinaKey).client().listTools().tools();
         assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("search_memory", "get_record",
                 "list_recent_activity", "remember", "log_activity", "create_task", "update_task", "get_active_prompt",
-                "record_mood", "code_memory_search", "save_code_block");
+                "record_mood", "code_memory_search", "save_code_block", "sql");
         assertThat(tools).filteredOn(t -> t.name().equals("update_task")).singleElement()
                 .satisfies(t -> assertThat(t.inputSchema().get("required")).isEqualTo(List.of("id", "version", "changes")))
                 .satisfies(t -> assertThat(t.annotations().readOnlyHint()).isFalse());
@@ -129,6 +129,8 @@ class McpStdioServerTest {
         String schema = resourceText(connect(kristinaKey), "townhall://schema");
         assertThat(schema).contains("crm.contacts", "memory.sticky_notes", "code.blocks", "first_name text")
                 .doesNotContain("databasechangelog", "pg_catalog.");
+        // tables holding credential hashes are refused by the sql tool, so they are not offered
+        assertThat(schema.lines().filter(l -> l.startsWith("core.users") || l.startsWith("core.api_keys"))).isEmpty();
     }
 
     @Test

@@ -26,6 +26,7 @@ public final class ServerAssembly {
         tools.addAll(new TownTools(services.records(), services.search()).specifications(runner));
         tools.addAll(new PersonalityTools(Personalities.load(services.towns())).specifications(runner));
         tools.addAll(new CodeTools(new CodeMemory()).specifications(runner));
+        tools.addAll(new SqlTool().specifications(runner));
         String version = ServerAssembly.class.getPackage().getImplementationVersion();
         return server
                 .serverInfo(NAME, version == null ? "dev" : version)

@@ -45,7 +45,7 @@ public final class TownResources {
                         "application/json", caller -> ToolRunner.json(towns(caller))),
                 resource(SCHEMA, "schema", "The tables and views you may query with the sql tool, with their columns"
                         + " and types; rows are filtered to what you may see.",
-                        "text/plain", caller -> VisibleSchema.read(caller.context()).asText()));
+                        "text/plain", caller -> VisibleSchema.read(caller.context()).without(SqlTool::refuses).asText()));
     }
 
     private static Map<String, Object> towns(Caller caller) {
