@@ -40,6 +40,8 @@ public final class Bootstrap {
                         db.intendedPassword(Database.APP_ROLE), true, changes);
                 ensureRole(c, Database.ANALYTICS_ROLE, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
                         db.intendedPassword(Database.ANALYTICS_ROLE), true, changes);
+                ensureRole(c, Database.COMPAT_ROLE, "NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
+                        Optional.empty(), true, changes);
             }
             if (db.isLocal() && !databaseExists(c, db.databaseName())) {
                 try (Statement s = c.createStatement()) {
@@ -74,6 +76,7 @@ public final class Bootstrap {
                 s.execute("REVOKE ALL ON DATABASE " + name + " FROM PUBLIC");
                 s.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + name + " TO " + Identifiers.quote(Database.APP_ROLE)
                         + ", " + Identifiers.quote(Database.ANALYTICS_ROLE));
+                s.execute("GRANT CONNECT ON DATABASE " + name + " TO " + Identifiers.quote(Database.COMPAT_ROLE));
             }
         } catch (SQLException e) {
             throw failure(inDatabase, e);

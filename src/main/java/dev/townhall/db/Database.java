@@ -23,6 +23,11 @@ public final class Database {
     public static final String OWNER_ROLE = "townhall_owner";
     public static final String APP_ROLE = "townhall_app";
     public static final String ANALYTICS_ROLE = "townhall_analytics";
+    /**
+     * The group role of the old apps' bound logins ({@code ./townhall logins}): no login of its own; its members reach
+     * only the compatibility schemas and the tables behind them, as the user and town their binding names.
+     */
+    public static final String COMPAT_ROLE = "townhall_compat";
     static final String ROOT_FALLBACK_HOME = "/var/lib/townhall";
 
     private final LocalCluster cluster; // null when external
