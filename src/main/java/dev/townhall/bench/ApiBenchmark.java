@@ -62,7 +62,8 @@ public final class ApiBenchmark {
     public static final int AIM_CONNECTIONS = 16;
     /** Connections of each JDBC path's pool: the size of the application pool the server's {@link Towns} opens. */
     private static final int JDBC_POOL_SIZE = 8;
-    private static final List<String> SEARCHES = List.of("discount on the renewal contract",
+    /** What the hybrid searches ask, in turn (bench mcp asks the same). */
+    static final List<String> SEARCHES = List.of("discount on the renewal contract",
             "overdue invoice still outstanding", "worried about the timeline of the data migration",
             "security questionnaire from their legal team", "met at the trade fair, interested in a pilot",
             "send the revised pricing proposal");

@@ -56,10 +56,6 @@ public final class McpBenchmark {
     public static final int SEARCH_LIMIT = 10;
     private static final int JDBC_POOL_SIZE = 8;
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
-    private static final List<String> SEARCHES = List.of("discount on the renewal contract",
-            "overdue invoice still outstanding", "worried about the timeline of the data migration",
-            "security questionnaire from their legal team", "met at the trade fair, interested in a pilot",
-            "send the revised pricing proposal");
 
     /** What is asked. */
     public enum Tool {
@@ -285,7 +281,7 @@ public final class McpBenchmark {
                     }
                     case SERVICE -> tool == Tool.GET_RECORD
                             ? () -> target.read(caller, rotation.next(ids))
-                            : () -> search.search(caller.context(), new SearchRequest(rotation.next(SEARCHES),
+                            : () -> search.search(caller.context(), new SearchRequest(rotation.next(ApiBenchmark.SEARCHES),
                             SearchType.parseList(null), SearchMode.HYBRID, SEARCH_LIMIT));
                     case DIRECT_JDBC -> {
                         String sql = target.pointSql(true);
@@ -298,7 +294,7 @@ public final class McpBenchmark {
         private Map<String, Object> arguments(Tool tool, Rotation rotation) {
             return switch (tool) {
                 case GET_RECORD -> Map.of("type", "contact", "id", rotation.next(ids).toString());
-                case SEARCH_MEMORY -> Map.of("query", rotation.next(SEARCHES), "mode", "hybrid", "limit", SEARCH_LIMIT);
+                case SEARCH_MEMORY -> Map.of("query", rotation.next(ApiBenchmark.SEARCHES), "mode", "hybrid", "limit", SEARCH_LIMIT);
             };
         }
 
