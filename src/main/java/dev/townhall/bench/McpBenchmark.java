@@ -281,11 +281,13 @@ public final class McpBenchmark {
                     }
                     case SERVICE -> tool == Tool.GET_RECORD
                             ? () -> target.read(caller, rotation.next(ids))
-                            : () -> search.search(caller.context(), new SearchRequest(rotation.next(ApiBenchmark.SEARCHES),
-                            SearchType.parseList(null), SearchMode.HYBRID, SEARCH_LIMIT));
+                            : () -> search.search(caller.context(), new SearchRequest(
+                                    rotation.next(ApiBenchmark.SEARCHES), SearchType.parseList(null), SearchMode.HYBRID,
+                                    SEARCH_LIMIT));
                     case DIRECT_JDBC -> {
                         String sql = target.pointSql(true);
-                        yield () -> owner.inTransaction(h -> ApiBenchmark.readAll(h, sql, List.of(town, rotation.next(ids))));
+                        yield () -> owner.inTransaction(h ->
+                                ApiBenchmark.readAll(h, sql, List.of(town, rotation.next(ids))));
                     }
                 };
             };
@@ -294,7 +296,8 @@ public final class McpBenchmark {
         private Map<String, Object> arguments(Tool tool, Rotation rotation) {
             return switch (tool) {
                 case GET_RECORD -> Map.of("type", "contact", "id", rotation.next(ids).toString());
-                case SEARCH_MEMORY -> Map.of("query", rotation.next(ApiBenchmark.SEARCHES), "mode", "hybrid", "limit", SEARCH_LIMIT);
+                case SEARCH_MEMORY -> Map.of("query", rotation.next(ApiBenchmark.SEARCHES), "mode", "hybrid",
+                        "limit", SEARCH_LIMIT);
             };
         }
 
