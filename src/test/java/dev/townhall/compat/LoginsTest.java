@@ -152,6 +152,7 @@ class LoginsTest {
         try (Connection c = connect(serviceUrl)) {
             exec(c, "SET townhall.user_id = '" + allan + "'");
             exec(c, "SET townhall.town_id = '" + aurora + "'");
+            exec(c, "SET townhall.bulk = 'on'"); // the owner's switch for unaudited bulk loads: not this login's
             assertThat(count(c, "SELECT count(*) FROM crm.companies WHERE town_id = '" + fluenti + "'")).isPositive();
             assertThat(count(c, "SELECT count(*) FROM crm.companies WHERE town_id <> '" + fluenti + "'")).isZero();
             UUID task = UUID.fromString(text(c, "INSERT INTO work.tasks (title, status) VALUES ('from the old app', 'todo')"
