@@ -33,6 +33,7 @@ import java.io.PrintWriter;
                 ReleaseCommand.class,
                 SearchCommand.class,
                 KeysCommand.class,
+                LoginsCommand.class,
                 ServeCommand.class,
                 McpCommand.class,
                 CommandLine.HelpCommand.class

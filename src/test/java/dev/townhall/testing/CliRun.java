@@ -24,9 +24,17 @@ public record CliRun(int status, String out, String err) {
      * application role's password where the CLI reads it (restored afterwards).
      */
     public static CliRun against(Database db, String... args) {
+        return against(db, db.owner(), args);
+    }
+
+    /**
+     * As {@link #against(Database, String...)}, with {@code login} in {@code --database-url} instead of the owner: the
+     * superuser for commands that create roles ({@code logins}).
+     */
+    public static CliRun against(Database db, Endpoint login, String... args) {
         String[] withUrl = Arrays.copyOf(args, args.length + 2);
         withUrl[args.length] = "--database-url";
-        withUrl[args.length + 1] = databaseUrl(db.owner());
+        withUrl[args.length + 1] = databaseUrl(login);
         String previous = System.getProperty(APP_PASSWORD_PROPERTY);
         System.setProperty(APP_PASSWORD_PROPERTY, db.app().password());
         try {

@@ -725,6 +725,30 @@ class EscapeAttemptsTest {
     }
 
     /**
+     * The group of the old services' bound logins ({@code townhall_compat}; the logins themselves are tried in
+     * compat.LoginsTest) reaches no credential: no authentication lookup, no table of keys, sessions or bindings,
+     * nothing in legacy (the id map), and no role it could become.
+     */
+    @Test
+    void theCompatGroupReachesNoCredentials() throws SQLException {
+        try (Connection owner = db.owner().connect()) {
+            String lookups = """
+                    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                    WHERE n.nspname = 'core' AND (p.proname ~ '^find_' OR p.proname = 'touch_api_key')""";
+            assertThat(Sql.count(owner, "SELECT count(*) " + lookups)).as("authentication lookups").isGreaterThanOrEqualTo(4);
+            assertThat(Sql.column(owner, "SELECT p.oid::regprocedure::text " + lookups
+                    + " AND has_function_privilege('townhall_compat', p.oid, 'EXECUTE') ORDER BY 1")).isEmpty();
+            for (String table : List.of("core.api_keys", "core.sessions", "core.login_bindings")) {
+                assertThat(Sql.<Boolean>one(owner, "SELECT has_table_privilege('townhall_compat', ?::regclass,"
+                        + " 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')", table)).as(table).isFalse();
+            }
+            assertThat(Sql.<Boolean>one(owner, "SELECT has_schema_privilege('townhall_compat', 'legacy', 'USAGE')")).isFalse();
+            assertThat(Sql.column(owner, "SELECT m.roleid::regrole::text FROM pg_auth_members m"
+                    + " WHERE m.member = 'townhall_compat'::regrole")).as("roles the group is a member of").isEmpty();
+        }
+    }
+
+    /**
      * A town admin manages users of their organisation (core.users_update lets any owner/admin update any user of
      * the organisation). Rewriting the capital owner's email or password hash would hand fluenti's admin the
      * capital; the database must not allow it.
