@@ -81,21 +81,30 @@ final class CompatWorld {
                         jsonb_build_object('reply_to', CAST(:question AS text)), :at) RETURNING id""")
                 .bind("conversation", backend).bind("question", question).bind("at", T0.plusSeconds(1)));
 
-        row(h, "INSERT INTO memory.sticky_notes (org_id, town_id, user_id, content) VALUES (:org, :town, :allan, 'Board wants numbers') RETURNING id");
-        row(h, "INSERT INTO work.tasks (org_id, town_id, user_id, title) VALUES (:org, :town, :allan, 'Send the deck') RETURNING id");
-        company = row(h, "INSERT INTO crm.companies (org_id, town_id, name) VALUES (:org, :town, 'Acme Robotics') RETURNING id");
+        row(h, """
+                INSERT INTO memory.sticky_notes (org_id, town_id, user_id, content)
+                VALUES (:org, :town, :allan, 'Board wants numbers') RETURNING id""");
+        row(h, """
+                INSERT INTO work.tasks (org_id, town_id, user_id, title)
+                VALUES (:org, :town, :allan, 'Send the deck') RETURNING id""");
+        company = row(h, """
+                INSERT INTO crm.companies (org_id, town_id, name) VALUES (:org, :town, 'Acme Robotics') RETURNING id""");
         for (String name : List.of("Acme pilot", "Acme rollout")) {
             companyDeals.add(row(h, h.createQuery("""
                     INSERT INTO crm.deals (org_id, town_id, name, company_id, amount_cents, probability)
                     VALUES (:org, :town, :name, :company, 1250000, 40) RETURNING id""")
                     .bind("name", name).bind("company", company)));
         }
-        row(h, "INSERT INTO crm.deals (org_id, town_id, name, probability) VALUES (:org, :town, 'Unrelated deal', 10) RETURNING id");
+        row(h, """
+                INSERT INTO crm.deals (org_id, town_id, name, probability)
+                VALUES (:org, :town, 'Unrelated deal', 10) RETURNING id""");
         row(h, h.createQuery("""
                 INSERT INTO crm.contacts (org_id, town_id, first_name, last_name, company_id)
                 VALUES (:org, :town, 'Ada', 'Acme', :company) RETURNING id""").bind("company", company));
 
-        codeConversation = row(h, "INSERT INTO code.conversations (org_id, town_id, user_id, title) VALUES (:org, :town, :allan, 'Refactor sync') RETURNING id");
+        codeConversation = row(h, """
+                INSERT INTO code.conversations (org_id, town_id, user_id, title)
+                VALUES (:org, :town, :allan, 'Refactor sync') RETURNING id""");
         for (int i = 0; i < 2; i++) {
             codeMessages.add(row(h, h.createQuery("""
                     INSERT INTO code.messages (org_id, town_id, conversation_id, user_id, role, content, created_at)
@@ -105,7 +114,9 @@ final class CompatWorld {
         row(h, h.createQuery("""
                 INSERT INTO code.blocks (org_id, town_id, conversation_id, user_id, content)
                 VALUES (:org, :town, :conversation, :allan, 'SELECT 1') RETURNING id""").bind("conversation", codeConversation));
-        row(h, "INSERT INTO code.learned_patterns (org_id, town_id, user_id, pattern_type, pattern) VALUES (:org, :town, :allan, 'convention', 'snake_case columns') RETURNING id");
+        row(h, """
+                INSERT INTO code.learned_patterns (org_id, town_id, user_id, pattern_type, pattern)
+                VALUES (:org, :town, :allan, 'convention', 'snake_case columns') RETURNING id""");
         row(h, """
                 INSERT INTO ai.personality_instances (org_id, town_id, user_id, personality_id, current_mood)
                 SELECT :org, :town, :allan, p.id, 'focused' FROM ai.personalities p WHERE p.slug = 'robbie-f'
@@ -137,7 +148,9 @@ final class CompatWorld {
     private static UUID user(Handle h, String handle, UUID town, String role) {
         UUID id = h.createQuery("INSERT INTO core.users (org_id, email, handle) VALUES (:org, :email, :handle) RETURNING id")
                 .bind("org", ORG).bind("email", handle + "@compat.test").bind("handle", handle).mapTo(UUID.class).one();
-        h.createUpdate("INSERT INTO core.memberships (org_id, user_id, town_id, role) VALUES (:org, :user, :town, CAST(:role AS core.member_role))")
+        h.createUpdate("""
+                        INSERT INTO core.memberships (org_id, user_id, town_id, role)
+                        VALUES (:org, :user, :town, CAST(:role AS core.member_role))""")
                 .bind("org", ORG).bind("user", id).bind("town", town).bind("role", role).execute();
         return id;
     }
