@@ -215,10 +215,10 @@ public final class Verifier {
             ORDER BY 1
             """;
 
-    /** Views in TownHall schemas that would run with their owner's rights and so bypass RLS. */
+    /** Views in TownHall schemas and the old apps' *_compat schemas that would run with their owner's rights (no RLS). */
     static final String VIEWS_WITHOUT_INVOKER = """
             SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind = 'v' AND (n.nspname = ANY (%s) OR n.nspname IN ('core', 'intel'))
+            WHERE c.relkind = 'v' AND (n.nspname = ANY (%s) OR n.nspname IN ('core', 'intel') OR n.nspname LIKE '%%\\_compat')
               AND NOT coalesce(c.reloptions @> ARRAY['security_invoker=true'], false)
               AND NOT coalesce(c.reloptions @> ARRAY['security_invoker=on'], false)
             ORDER BY 1

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -61,6 +62,8 @@ class MigrationTest {
         List<Migrator.Change> undone = migrator.rollbackCount(applied);
         assertThat(undone).hasSize(applied);
         assertThat(tablesIn(db, Verifier.SCHEMAS)).as("rollback of everything leaves no TownHall table").isZero();
+        assertThat(compatLeftovers(db)).as("rollback leaves no compatibility schema and no grant to townhall_compat")
+                .isEmpty();
 
         migrator.migrate(null);
         assertThat(schemaDump(cluster, db)).isEqualTo(before);
@@ -172,6 +175,27 @@ class MigrationTest {
             rs.next();
             return rs.getInt(1);
         }
+    }
+
+    private static List<String> compatLeftovers(Database db) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (Connection c = db.owner().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT 'schema ' || nspname FROM pg_namespace
+                     WHERE nspname = 'compat' OR nspname LIKE '%\\_compat'
+                        OR nspacl::text LIKE '%townhall_compat=%'
+                     UNION ALL
+                     SELECT 'relation ' || oid::regclass FROM pg_class WHERE relacl::text LIKE '%townhall_compat=%'
+                     UNION ALL
+                     SELECT 'function ' || oid::regprocedure FROM pg_proc WHERE proacl::text LIKE '%townhall_compat=%'
+                     UNION ALL
+                     SELECT 'column ' || attrelid::regclass || '.' || attname FROM pg_attribute
+                     WHERE attacl::text LIKE '%townhall_compat=%'""")) {
+            while (rs.next()) {
+                found.add(rs.getString(1));
+            }
+        }
+        return found;
     }
 
     /** pg_dump --schema-only, without comments, blank lines and Liquibase's own bookkeeping tables. */
