@@ -107,6 +107,9 @@ class ConstraintsTest {
     static final Row SESSIONS = Row.plain("core.sessions",
             "org_id", ORG, "user_id", USER, "town_id", AURORA, "token_hash", "repeat('b', 64)",
             "expires_at", "now() + interval '1 day'", "ip_address", "'10.0.0.1'");
+    static final Row LOGIN_BINDINGS = Row.plain("core.login_bindings",
+            "role_name", "'grace_service'", "org_id", ORG, "town_id", AURORA, "user_id", USER,
+            "schema_name", "'aurora_compat'");
     static final Row AUDIT_LOG = Row.plain("core.audit_log",
             "org_id", ORG, "town_id", AURORA, "user_id", USER, "actor", "'user'", "action", "'crm.contact.create'",
             "table_name", "'crm.contacts'", "row_id", CONTACT_A);
@@ -326,7 +329,7 @@ class ConstraintsTest {
             "source_db", "'robbie'", "source_table", "'manual_contacts'", "source_id", "'7'");
 
     static final List<Row> TABLES = List.of(
-            ORGANIZATIONS, TOWNS, USERS, MEMBERSHIPS, API_KEYS, SESSIONS, AUDIT_LOG, SETTINGS,
+            ORGANIZATIONS, TOWNS, USERS, MEMBERSHIPS, API_KEYS, SESSIONS, LOGIN_BINDINGS, AUDIT_LOG, SETTINGS,
             COMPANIES, CONTACTS, DEAL_STAGES, DEALS, DEAL_STAGE_HISTORY, ACTIVITIES, ENRICHMENTS,
             PRIORITIES, CALENDAR_EVENTS, MEETINGS, MEETING_ATTENDEES, MEETING_TRANSCRIPTS, TRANSCRIPT_CHUNKS, TASKS,
             FOCUS_BLOCKS, FEATURE_REQUESTS,
@@ -427,6 +430,12 @@ class ConstraintsTest {
                 SESSIONS.check("sessions_token_hash_check", "token_hash", "'short'"),
                 SESSIONS.check("sessions_expires_check", "expires_at", "now() - interval '1 second'"),
                 SESSIONS.notNull("expires_at"),
+
+                LOGIN_BINDINGS.check("login_bindings_role_name_check", "role_name", "'townhall_app'"),
+                LOGIN_BINDINGS.check("login_bindings_role_name_check", "role_name", "'Grace Service'"),
+                LOGIN_BINDINGS.check("login_bindings_schema_name_check", "schema_name", "'public'"),
+                LOGIN_BINDINGS.foreignKey("login_bindings_org_user_fkey", "user_id", OTHER_USER),
+                LOGIN_BINDINGS.foreignKey("login_bindings_org_town_fkey", "town_id", OTHER_TOWN),
 
                 AUDIT_LOG.check("audit_log_action_check", "action", "'Create Contact'"),
                 AUDIT_LOG.check("audit_log_actor_check", "actor", "' '"),
