@@ -20,7 +20,7 @@ COMMENT ON SCHEMA extension_compat IS 'the extension''s Smart Robbie schema (ini
 CREATE FUNCTION compat.user_text_id(p_user uuid) RETURNS text
     LANGUAGE sql STABLE
 AS $$
-    SELECT coalesce(u.handle, u.email::text) FROM core.users u WHERE u.id = p_user
+    SELECT u.text_id FROM core.users u WHERE u.id = p_user
 $$;
 COMMENT ON FUNCTION compat.user_text_id(uuid) IS 'the text id an old app knows a user by: the handle, else the e-mail (as api keys show users)';
 

@@ -3,7 +3,7 @@
 --changeset townhall:compat-030-extension-code-views splitStatements:false
 --comment: extension_compat: code conversations, messages, blocks and learned patterns with text user ids ('allan')
 CREATE VIEW extension_compat.code_conversations WITH (security_invoker = true) AS
-SELECT c.id, coalesce(u.handle, u.email::text) AS user_id, c.session_id, c.title, c.context_type, c.created_at,
+SELECT c.id, u.text_id AS user_id, c.session_id, c.title, c.context_type, c.created_at,
        c.updated_at
 FROM code.conversations c
 LEFT JOIN core.users u ON u.id = c.user_id;
@@ -28,7 +28,7 @@ CREATE TRIGGER code_conversations_insert INSTEAD OF INSERT ON extension_compat.c
 REVOKE ALL ON FUNCTION extension_compat.code_conversations_insert() FROM PUBLIC;
 
 CREATE VIEW extension_compat.code_messages WITH (security_invoker = true) AS
-SELECT m.id, m.conversation_id, coalesce(u.handle, u.email::text) AS user_id, m.role, m.content,
+SELECT m.id, m.conversation_id, u.text_id AS user_id, m.role, m.content,
        e.embedding::public.vector(1536) AS embedding, m.metadata, m.created_at, m.file_path, m.language,
        m.model_used, m.token_count
 FROM code.messages m
@@ -66,13 +66,13 @@ CREATE TRIGGER code_messages_insert INSTEAD OF INSERT ON extension_compat.code_m
 REVOKE ALL ON FUNCTION extension_compat.code_messages_insert() FROM PUBLIC;
 
 CREATE VIEW extension_compat.code_blocks WITH (security_invoker = true) AS
-SELECT b.id, b.conversation_id, b.message_id, coalesce(u.handle, u.email::text) AS user_id, b.title, b.block_type,
+SELECT b.id, b.conversation_id, b.message_id, u.text_id AS user_id, b.title, b.block_type,
        b.language, b.file_path, b.content, b.start_line, b.end_line, b.is_applied, b.applied_at, b.tags, b.created_at
 FROM code.blocks b
 LEFT JOIN core.users u ON u.id = b.user_id;
 
 CREATE VIEW extension_compat.learned_patterns WITH (security_invoker = true) AS
-SELECT p.id, coalesce(u.handle, u.email::text) AS user_id, p.pattern_type, p.language, p.pattern, p.example,
+SELECT p.id, u.text_id AS user_id, p.pattern_type, p.language, p.pattern, p.example,
        p.confidence, p.occurrences, p.last_seen_at, p.is_active, p.created_at, p.updated_at
 FROM code.learned_patterns p
 LEFT JOIN core.users u ON u.id = p.user_id;
@@ -87,7 +87,7 @@ LEFT JOIN core.users u ON u.id = p.user_id;
 --comment: extension_compat.robbie_personality_state: the active personality instances of the acting town, levels as integers
 -- The acting user without an instance sees robbie-f's defaults (id NULL); the first UPDATE creates the instance.
 CREATE VIEW extension_compat.robbie_personality_state WITH (security_invoker = true) AS
-SELECT i.id, coalesce(u.handle, u.email::text) AS user_id, i.current_mood,
+SELECT i.id, u.text_id AS user_id, i.current_mood,
        i.gandhi_genghis::integer AS gandhi_genghis_level, i.flirt_level::integer AS attraction_level, i.updated_at
 FROM ai.personality_instances i
 LEFT JOIN core.users u ON u.id = i.user_id

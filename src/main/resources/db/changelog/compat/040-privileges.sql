@@ -27,8 +27,8 @@ GRANT INSERT ON extension_compat.code_conversations, extension_compat.code_messa
 GRANT UPDATE ON extension_compat.robbie_personality_state TO townhall_compat;
 
 -- the tables behind the views (RLS applies to every one of them); core.users without password_hash
-GRANT SELECT (id, org_id, username, handle, email, first_name, last_name, full_name, job_title, phone, avatar_url,
-              timezone, is_active, is_service, last_login, preferences, created_at, updated_at)
+GRANT SELECT (id, org_id, username, handle, email, text_id, first_name, last_name, full_name, job_title, phone,
+              avatar_url, timezone, is_active, is_service, last_login, preferences, created_at, updated_at)
     ON core.users TO townhall_compat;
 GRANT SELECT ON core.memberships, ai.personalities, ai.personality_categories, crm.deals, crm.companies, crm.contacts,
     code.blocks, code.learned_patterns TO townhall_compat;
@@ -42,6 +42,6 @@ GRANT INSERT ON core.audit_log TO townhall_compat;
 --rollback REVOKE ALL ON comms.messages, code.messages, memory.embeddings, ai.mood_events, sync.pending_sync FROM townhall_compat;
 --rollback REVOKE ALL ON comms.conversations, memory.sticky_notes, work.tasks, ai.personality_instances, code.conversations FROM townhall_compat;
 --rollback REVOKE ALL ON core.memberships, ai.personalities, ai.personality_categories, crm.deals, crm.companies, crm.contacts, code.blocks, code.learned_patterns FROM townhall_compat;
---rollback REVOKE ALL (id, org_id, username, handle, email, first_name, last_name, full_name, job_title, phone, avatar_url, timezone, is_active, is_service, last_login, preferences, created_at, updated_at) ON core.users FROM townhall_compat;
+--rollback REVOKE ALL (id, org_id, username, handle, email, text_id, first_name, last_name, full_name, job_title, phone, avatar_url, timezone, is_active, is_service, last_login, preferences, created_at, updated_at) ON core.users FROM townhall_compat;
 --rollback REVOKE USAGE ON SEQUENCE sync.hlc_counter FROM townhall_compat;
 --rollback REVOKE USAGE ON SCHEMA core, comms, memory, crm, work, ai, code, sync FROM townhall_compat;
