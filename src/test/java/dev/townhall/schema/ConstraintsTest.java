@@ -291,6 +291,13 @@ class ConstraintsTest {
             "table_name", "'crm.contacts'", "row_id", CONTACT_A, "local_version", "'{}'::jsonb",
             "remote_version", "'{}'::jsonb", "policy", "'last_write_wins'", "winner", "'remote'", "status", "'resolved'",
             "resolved_at", "now()");
+    static final Row CHANGES = Row.plain("sync.changes",
+            "hlc", "sync.hlc_pack(1764686581123, 1)", "origin_node", NEW_ID, "table_name", "'crm.contacts'",
+            "row_id", CONTACT_A, "org_id", ORG, "town_id", AURORA, "visibility", "'private'", "shared_with", "'{}'",
+            "operation", "'update'", "row_data", "'{\"first_name\": \"Grace\"}'::jsonb");
+    static final Row LOCAL_NODE = Row.plain("sync.local_node", "is_current", "false");
+    static final Row SYNCED_TABLES = Row.plain("sync.synced_tables",
+            "table_name", "'crm.planted'", "policy", "'last_write_wins'");
     static final Row INTEGRATIONS = Row.tenant("sync.integrations",
             "provider", "'hubspot'", "name", "'HubSpot'", "account_identifier", "'portal-1'", "status", "'active'",
             "scopes", "ARRAY['crm.objects.read']", "config", "'{}'::jsonb", "credentials_ref", "'vault:hubspot'",
@@ -339,7 +346,7 @@ class ConstraintsTest {
             PERSONALITY_INSTANCES, MOOD_EVENTS, MODEL_USAGE, FEEDBACK,
             CODE_CONVERSATIONS, CODE_MESSAGES, CODE_BLOCKS, LEARNED_PATTERNS,
             INSIGHTS, MARKET_INTELLIGENCE,
-            PEERS, PENDING_SYNC, CONFLICTS, INTEGRATIONS, WEBHOOKS,
+            PEERS, PENDING_SYNC, CONFLICTS, INTEGRATIONS, WEBHOOKS, CHANGES, SYNCED_TABLES, LOCAL_NODE,
             IMPORT_RUNS, IMPORT_CHECKPOINTS, ID_MAP, QUARANTINE, MERGE_CONFLICTS, RECONCILIATION, VALUE_ISSUES, FILLED_VALUES);
 
     /** Valid rows other than the base rows: the allowed side of rules whose bad side has a case. */
@@ -378,6 +385,7 @@ class ConstraintsTest {
                         "embedding", "array_fill(0.5::real, ARRAY[1536])::vector"),
                 MODELS.with("kind", "'embedding'", "dimensions", "768"),
                 PROMPTS.with("mood", "NULL", "version", "2", "is_active", "true"),
+                CHANGES.with("operation", "'move_out'", "row_data", "NULL"),
                 PEERS.with("role", "'primary'"),
                 IMPORT_RUNS.with("status", "'succeeded'", "finished_at", "now()"),
                 QUARANTINE.with("status", "'discarded'", "resolved_at", "now()"),
@@ -812,6 +820,15 @@ class ConstraintsTest {
                 MARKET_INTELLIGENCE.foreignKey("market_intelligence_town_company_fkey", "town_id", FLUENTI),
 
                 // ------------------------------------------------------------ sync
+                CHANGES.check("changes_table_name_check", "table_name", "'contacts'"),
+                CHANGES.check("changes_operation_check", "operation", "'upsert'"),
+                CHANGES.check("changes_row_data_check", "operation", "'delete'"),
+                CHANGES.check("changes_row_data_check", "row_data", "NULL"),
+                CHANGES.check("changes_hlc_check", "hlc", "0"),
+                SYNCED_TABLES.check("synced_tables_table_name_check", "table_name", "'Contacts'"),
+                SYNCED_TABLES.check("synced_tables_policy_check", "policy", "'newest'"),
+                LOCAL_NODE.unique("local_node_current_idx", "is_current", "true"),
+                SYNCED_TABLES.unique("synced_tables_pkey", "table_name", "'crm.contacts'"),
                 PEERS.check("peers_name_check", "name", "'Laptop 1'"),
                 PEERS.check("peers_role_check", "role", "'leader'"),
                 PEERS.check("peers_status_check", "status", "'gone'"),

@@ -1,0 +1,141 @@
+--liquibase formatted sql
+
+--changeset townhall:sync-120-fn-capture-change splitStatements:false
+--comment: the capture trigger: one sync.changes row per changed row, in the writing transaction
+-- SECURITY DEFINER so the application's writes are captured while it cannot read or write the log itself.
+-- Trigger arguments: the table's generated columns, left out of the row image (they cannot be inserted on apply).
+-- An update that changes nothing but updated_at (touch_updated_at stamps every UPDATE) is not captured.
+-- Origin: the sync agent applies a remote change with SET LOCAL townhall.sync_origin = '<origin node uuid>' and
+-- townhall.sync_hlc = '<remote hlc>'; both are honoured only for a login that bypasses RLS (the owner role, as
+-- core.audit_statement's bulk switch), so no application or compat session can pass its writes off as remote.
+CREATE FUNCTION sync.capture_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER
+    SET search_path = pg_catalog, sync
+AS $$
+DECLARE
+    v_table    text := TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME;
+    v_excluded text[] := coalesce(TG_ARGV, '{}');
+    v_new      jsonb;
+    v_origin   uuid := sync.local_node_id();
+    v_hlc      bigint;
+BEGIN
+    IF TG_OP <> 'DELETE' THEN
+        v_new := to_jsonb(NEW) - v_excluded;
+    END IF;
+    IF TG_OP = 'UPDATE' AND (v_new - 'updated_at') = ((to_jsonb(OLD) - v_excluded) - 'updated_at') THEN
+        RETURN NULL;
+    END IF;
+
+    IF nullif(current_setting('townhall.sync_origin', true), '') IS NOT NULL
+       AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = session_user AND (r.rolbypassrls OR r.rolsuper)) THEN
+        v_origin := current_setting('townhall.sync_origin')::uuid;
+        v_hlc := nullif(current_setting('townhall.sync_hlc', true), '')::bigint;
+        IF v_hlc IS NULL THEN
+            RAISE EXCEPTION 'townhall.sync_origin is set, so townhall.sync_hlc must carry the remote change''s clock'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    ELSE
+        v_hlc := sync.hlc_now();
+    END IF;
+
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO sync.changes (hlc, origin_node, table_name, row_id, org_id, town_id, visibility, shared_with,
+                                  operation, row_data)
+        VALUES (v_hlc, v_origin, v_table, NEW.id, NEW.org_id, NEW.town_id, NEW.visibility, NEW.shared_with,
+                'insert', v_new);
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO sync.changes (hlc, origin_node, table_name, row_id, org_id, town_id, visibility, shared_with,
+                                  operation, row_data)
+        VALUES (v_hlc, v_origin, v_table, OLD.id, OLD.org_id, OLD.town_id, OLD.visibility, OLD.shared_with,
+                'delete', NULL);
+    ELSIF (OLD.org_id, OLD.town_id, OLD.visibility, OLD.shared_with)
+          IS DISTINCT FROM (NEW.org_id, NEW.town_id, NEW.visibility, NEW.shared_with) THEN
+        -- a move: a tombstone where the row was visible, the image where it is now
+        INSERT INTO sync.changes (hlc, origin_node, table_name, row_id, org_id, town_id, visibility, shared_with,
+                                  operation, row_data)
+        VALUES (v_hlc, v_origin, v_table, OLD.id, OLD.org_id, OLD.town_id, OLD.visibility, OLD.shared_with,
+                'move_out', NULL),
+               (v_hlc, v_origin, v_table, NEW.id, NEW.org_id, NEW.town_id, NEW.visibility, NEW.shared_with,
+                'move_in', v_new);
+    ELSE
+        INSERT INTO sync.changes (hlc, origin_node, table_name, row_id, org_id, town_id, visibility, shared_with,
+                                  operation, row_data)
+        VALUES (v_hlc, v_origin, v_table, NEW.id, NEW.org_id, NEW.town_id, NEW.visibility, NEW.shared_with,
+                'update', v_new);
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION sync.capture_change() FROM PUBLIC;
+--rollback DROP FUNCTION sync.capture_change();
+
+--changeset townhall:sync-121-fn-enable-capture splitStatements:false
+--comment: installs (or refreshes) the capture trigger on one table and lists it in sync.synced_tables
+-- Re-run it after adding a generated column to a synced table: the trigger's arguments name them (SyncedTablesTest checks).
+CREATE FUNCTION sync.enable_capture(tbl regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, sync
+AS $$
+DECLARE
+    v_missing   text;
+    v_name      text;
+    v_rel       name;
+    v_generated text;
+BEGIN
+    SELECT string_agg(required.col, ', ') INTO v_missing
+    FROM unnest(ARRAY['id', 'org_id', 'town_id', 'visibility', 'shared_with']) AS required(col)
+    WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a
+                      WHERE a.attrelid = tbl AND a.attname = required.col AND NOT a.attisdropped);
+    IF v_missing IS NOT NULL THEN
+        RAISE EXCEPTION 'table % cannot be synced: missing column(s) %', tbl, v_missing;
+    END IF;
+    SELECT n.nspname || '.' || c.relname, c.relname INTO v_name, v_rel
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
+    SELECT coalesce(string_agg(quote_literal(a.attname), ', ' ORDER BY a.attnum), '') INTO v_generated
+    FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated <> '';
+
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', v_rel || '_sync_capture', tbl);
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %s'
+                   ' FOR EACH ROW EXECUTE FUNCTION sync.capture_change(%s)', v_rel || '_sync_capture', tbl, v_generated);
+    INSERT INTO sync.synced_tables (table_name) VALUES (v_name) ON CONFLICT (table_name) DO NOTHING;
+END
+$$;
+REVOKE ALL ON FUNCTION sync.enable_capture(regclass) FROM PUBLIC;
+--rollback DROP FUNCTION sync.enable_capture(regclass);
+
+--changeset townhall:sync-122-fn-disable-capture splitStatements:false
+--comment: removes the capture trigger of a table and its sync.synced_tables row (used by rollbacks)
+CREATE FUNCTION sync.disable_capture(tbl regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, sync
+AS $$
+DECLARE
+    v_rel  name;
+    v_name text;
+BEGIN
+    SELECT n.nspname || '.' || c.relname, c.relname INTO v_name, v_rel
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', v_rel || '_sync_capture', tbl);
+    DELETE FROM sync.synced_tables WHERE table_name = v_name;
+END
+$$;
+REVOKE ALL ON FUNCTION sync.disable_capture(regclass) FROM PUBLIC;
+--rollback DROP FUNCTION sync.disable_capture(regclass);
+
+--changeset townhall:sync-123-capture-tenant-tables splitStatements:false
+--comment: capture every tenant table that exists now, except derived ones (rebuilt from synced rows) and sync's own
+DO $$
+DECLARE
+    t regclass;
+BEGIN
+    FOR t IN SELECT tt.table_name FROM core.tenant_tables tt
+             WHERE tt.schema_name <> 'sync'
+               AND coalesce(obj_description(tt.table_name, 'pg_class'), '') NOT LIKE 'derived:%'
+             ORDER BY 1 LOOP
+        PERFORM sync.enable_capture(t);
+    END LOOP;
+END
+$$;
+--rollback SELECT sync.disable_capture(table_name::regclass) FROM sync.synced_tables;
