@@ -107,7 +107,6 @@ END
 $$;
 COMMENT ON FUNCTION sync.hlc_now() IS 'the next local hybrid logical clock value, (unix ms << 16) | counter; unique per database';
 REVOKE ALL ON FUNCTION sync.hlc_now() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION sync.hlc_now() TO townhall_app;
 --rollback DROP FUNCTION sync.hlc_now();
 
 --changeset townhall:sync-104-hlc-observe splitStatements:false

@@ -103,7 +103,8 @@ class ExtensionCompatTest {
             assertThat(queued).containsEntry("table_name", "code.messages").containsEntry("operation", "insert")
                     .containsEntry("status", "pending").containsEntry("shape", "extension_compat.code_messages")
                     .containsEntry("town_id", AURORA);
-            assertThat((String) queued.get("hlc")).matches("\\d{15}-\\d{6}-local");
+            // the clock as text (sync/100): milliseconds, counter, and this database's node id
+            assertThat((String) queued.get("hlc")).matches("\\d{15}-\\d{6}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
             assertThat(audits(owner, "sync.pending_sync", (UUID) queued.get("id"), "insert")).isEqualTo(1);
             assertThat(app.select("SELECT table_name, operation, data::text = ?::jsonb::text AS same FROM pending_sync"
                     + " WHERE synced_at IS NULL AND id = ?", data, queued.get("id")).mapToMap().one())

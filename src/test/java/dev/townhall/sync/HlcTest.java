@@ -86,7 +86,7 @@ class HlcTest {
 
     private List<Long> draw(int n) throws SQLException {
         List<Long> values = new ArrayList<>();
-        try (Connection c = db.app().connect(); PreparedStatement ps = c.prepareStatement("SELECT sync.hlc_now()")) {
+        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement("SELECT sync.hlc_now()")) {
             for (int i = 0; i < n; i++) {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
