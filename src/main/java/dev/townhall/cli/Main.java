@@ -34,6 +34,7 @@ import java.io.PrintWriter;
                 SearchCommand.class,
                 KeysCommand.class,
                 LoginsCommand.class,
+                SyncCommand.class,
                 ServeCommand.class,
                 McpCommand.class,
                 CommandLine.HelpCommand.class

@@ -296,6 +296,14 @@ class ConstraintsTest {
             "row_id", CONTACT_A, "org_id", ORG, "town_id", AURORA, "visibility", "'private'", "shared_with", "'{}'",
             "operation", "'update'", "row_data", "'{\"first_name\": \"Grace\"}'::jsonb");
     static final Row LOCAL_NODE = Row.plain("sync.local_node", "is_current", "false");
+    static final Row PEER_PROGRESS = Row.plain("sync.peer_progress",
+            "source_node", NEW_ID, "cursor", "42", "last_hlc", "sync.hlc_pack(1764686581123, 1)", "applied_count", "3",
+            "failures", "0", "last_success_at", "now()");
+    static final Row APPLIED_CHANGES = Row.plain("sync.applied_changes", "source_node", NEW_ID, "change_id", "7");
+    static final Row PARKED_CHANGES = Row.plain("sync.parked_changes",
+            "source_node", NEW_ID, "change_id", "7", "origin_node", NEW_ID, "hlc", "sync.hlc_pack(1764686581123, 1)",
+            "table_name", "'crm.contacts'", "row_id", CONTACT_A, "operation", "'insert'", "change", "'{\"id\": 7}'::jsonb",
+            "reason", "'apply_error'", "last_error", "'foreign key'", "retry_count", "3");
     static final Row SYNCED_TABLES = Row.plain("sync.synced_tables",
             "table_name", "'crm.planted'", "policy", "'last_write_wins'");
     static final Row INTEGRATIONS = Row.tenant("sync.integrations",
@@ -347,6 +355,7 @@ class ConstraintsTest {
             CODE_CONVERSATIONS, CODE_MESSAGES, CODE_BLOCKS, LEARNED_PATTERNS,
             INSIGHTS, MARKET_INTELLIGENCE,
             PEERS, PENDING_SYNC, CONFLICTS, INTEGRATIONS, WEBHOOKS, CHANGES, SYNCED_TABLES, LOCAL_NODE,
+            PEER_PROGRESS, APPLIED_CHANGES, PARKED_CHANGES,
             IMPORT_RUNS, IMPORT_CHECKPOINTS, ID_MAP, QUARANTINE, MERGE_CONFLICTS, RECONCILIATION, VALUE_ISSUES, FILLED_VALUES);
 
     /** Valid rows other than the base rows: the allowed side of rules whose bad side has a case. */
@@ -832,6 +841,16 @@ class ConstraintsTest {
                 PEERS.check("peers_name_check", "name", "'Laptop 1'"),
                 PEERS.check("peers_role_check", "role", "'leader'"),
                 PEERS.check("peers_status_check", "status", "'gone'"),
+                PEERS.check("peers_direction_check", "direction", "'sideways'"),
+                PEER_PROGRESS.check("peer_progress_cursor_check", "cursor", "-1"),
+                PEER_PROGRESS.check("peer_progress_applied_count_check", "applied_count", "-1"),
+                PEER_PROGRESS.check("peer_progress_failures_check", "failures", "-1"),
+                APPLIED_CHANGES.check("applied_changes_change_id_check", "change_id", "0"),
+                PARKED_CHANGES.check("parked_changes_table_name_check", "table_name", "'contacts'"),
+                PARKED_CHANGES.check("parked_changes_operation_check", "operation", "'upsert'"),
+                PARKED_CHANGES.check("parked_changes_reason_check", "reason", "'bored'"),
+                PARKED_CHANGES.check("parked_changes_retry_count_check", "retry_count", "-1"),
+                PARKED_CHANGES.check("parked_changes_change_check", "change", "'[]'::jsonb"),
                 PEERS.check("peers_endpoint_check", "endpoint", "'postgres:password@laptop:5432/townhall'"),
                 PEERS.unique("peers_one_primary_idx", "role", "'primary'")
                         .given("INSERT INTO sync.peers (name, role) VALUES ('hq', 'primary')"),

@@ -24,18 +24,23 @@ public final class ChangeReader {
     /** Every transaction below this is over (committed or rolled back) and, if committed, visible to the snapshot. */
     private static final String HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text";
 
-    private static final String CHANGES = """
+    /** The changes of transactions in [lo, hi) a peer receives; parameters lo, hi, peer node, towns, shared. */
+    private static final String SELECTED = """
             WITH p AS (SELECT ?::text::xid8 AS lo, ?::text::xid8 AS hi, ?::uuid AS peer,
                               ?::uuid[] AS towns, ?::boolean AS shared)
-            SELECT c.id, c.txid::text, c.hlc, c.origin_node, c.table_name, c.row_id, c.org_id, c.town_id,
-                   c.visibility::text, c.shared_with, c.operation, c.row_data::text
+            %s
             FROM sync.changes c, p
             WHERE c.txid >= p.lo AND c.txid < p.hi
               AND (p.peer IS NULL OR c.origin_node <> p.peer)
               AND (cardinality(p.towns) = 0 OR c.town_id = ANY (p.towns)
                    OR (p.shared AND c.visibility = 'shared' AND (c.shared_with = '{}' OR c.shared_with && p.towns)))
-            ORDER BY c.txid, c.id
-            LIMIT ?""";
+            %s""";
+
+    private static final String CHANGES = SELECTED.formatted("""
+            SELECT c.id, c.txid::text, c.hlc, c.origin_node, c.table_name, c.row_id, c.org_id, c.town_id,
+                   c.visibility::text, c.shared_with, c.operation, c.row_data::text""", "ORDER BY c.txid, c.id LIMIT ?");
+
+    private static final String COUNT = SELECTED.formatted("SELECT count(*), min(c.created_at)", "");
 
     private static final String PRUNE = "SELECT sync.prune_changes(?::text::xid8)";
 
@@ -90,14 +95,40 @@ public final class ChangeReader {
         return new Batch(rows.stream().filter(r -> r.txid() < cut).toList(), cut);
     }
 
+    /**
+     * How many changes a peer has not yet received past {@code after} (committed or still running), and when the
+     * oldest of them was written (null when none): the queue and lag of {@code sync status}.
+     */
+    public static Backlog backlog(Endpoint owner, long after, PeerFilter filter) {
+        try (Connection c = owner.connect(); PreparedStatement ps = c.prepareStatement(COUNT)) {
+            bindFilter(c, ps, after, Long.MAX_VALUE, filter);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                java.sql.Timestamp oldest = rs.getTimestamp(2);
+                return new Backlog(rs.getLong(1), oldest == null ? null : oldest.toInstant());
+            }
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "could not count the sync change log: " + e.getMessage(), e);
+        }
+    }
+
+    /** Changes waiting for a peer, and when the oldest was written (null when none). */
+    public record Backlog(long changes, java.time.Instant oldest) {
+    }
+
+    private static void bindFilter(Connection c, PreparedStatement ps, long lo, long hi, PeerFilter filter)
+            throws SQLException {
+        ps.setString(1, Long.toString(lo));
+        ps.setString(2, Long.toString(hi));
+        ps.setObject(3, filter.peerNode().orElse(null), Types.OTHER);
+        ps.setArray(4, c.createArrayOf("uuid", filter.townIds().toArray(UUID[]::new)));
+        ps.setBoolean(5, filter.includeShared());
+    }
+
     private static List<Change> query(Connection c, long lo, long hi, Integer limit, PeerFilter filter)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(CHANGES)) {
-            ps.setString(1, Long.toString(lo));
-            ps.setString(2, Long.toString(hi));
-            ps.setObject(3, filter.peerNode().orElse(null), Types.OTHER);
-            ps.setArray(4, c.createArrayOf("uuid", filter.townIds().toArray(UUID[]::new)));
-            ps.setBoolean(5, filter.includeShared());
+            bindFilter(c, ps, lo, hi, filter);
             if (limit == null) {
                 ps.setNull(6, Types.INTEGER);
             } else {

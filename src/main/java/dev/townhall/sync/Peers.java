@@ -1,0 +1,166 @@
+package dev.townhall.sync;
+
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
+import dev.townhall.db.Database;
+import dev.townhall.db.Endpoint;
+import dev.townhall.sync.internal.SchemaVersions;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The peers of this database ({@code sync.peers}, maintained as the owner). A peer is another TownHall database at
+ * the same migration version, reached as its owner; only host:port/database is stored, never credentials.
+ */
+public final class Peers {
+    private static final Set<String> DIRECTIONS = Set.of("both", "push", "pull");
+    private static final String COLUMNS =
+            "id, name, role, node_id, endpoint, town_ids, include_shared, direction FROM sync.peers";
+
+    private final Database db;
+
+    private Peers(Database db) {
+        this.db = db;
+    }
+
+    public static Peers of(Database db) {
+        return new Peers(db);
+    }
+
+    /**
+     * Connects to {@code peerOwner} (the URL's user must own that TownHall database), checks both are at the same
+     * migration version, learns the peer's node id and lists it. {@code town}: a town replica holding only that town
+     * (by slug) plus what is shared with it.
+     */
+    public Peer add(String name, Endpoint peerOwner, Optional<String> town, String direction) {
+        if (!DIRECTIONS.contains(direction)) {
+            throw TownHallException.forField(ErrorCode.INVALID_INPUT, "direction", "direction is both, push or pull");
+        }
+        if (find(name).isPresent()) {
+            throw TownHallException.forField(ErrorCode.CONFLICT, "name", "a peer called " + name + " exists already");
+        }
+        SchemaVersions.requireSame(db.owner(), peerOwner, name);
+        UUID peerNode = nodeId(peerOwner);
+        UUID localNode = nodeId(db.owner());
+        if (peerNode.equals(localNode)) {
+            throw new TownHallException(ErrorCode.CONFLICT, "peer " + name + " has this database's node id " + localNode
+                    + ": one is a copy of the other; give the copy its own id (SELECT sync.renew_local_node() as its owner)");
+        }
+        Set<UUID> towns = town.map(slug -> Set.of(townId(slug))).orElse(Set.of());
+        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO sync.peers (name, role, node_id, endpoint, town_ids, direction)
+                VALUES (?, 'replica', ?, ?, ?, ?)""")) {
+            ps.setString(1, name);
+            ps.setObject(2, peerNode);
+            ps.setString(3, peerOwner.host() + ":" + peerOwner.port() + "/" + peerOwner.database());
+            ps.setArray(4, c.createArrayOf("uuid", towns.toArray(UUID[]::new)));
+            ps.setString(5, direction);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if ("23514".equals(e.getSQLState()) && e.getMessage().contains("peers_name_check")) {
+                throw TownHallException.forField(ErrorCode.INVALID_INPUT, "name",
+                        "a peer name is lower-case letters, digits, '.', '_' or '-'");
+            }
+            if ("23505".equals(e.getSQLState())) {
+                throw new TownHallException(ErrorCode.CONFLICT, "that database is already a peer (node " + peerNode + ")");
+            }
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot add peer " + name + ": " + e.getMessage(), e);
+        }
+        return get(name);
+    }
+
+    /** Removes the peer; its progress rows stay (they belong to the source node, not to this listing). */
+    public Peer remove(String name) {
+        Peer peer = get(name);
+        sql("DELETE FROM sync.peers WHERE id = ?", peer.id());
+        return peer;
+    }
+
+    public List<Peer> list() {
+        return query("SELECT " + COLUMNS + " ORDER BY name", null);
+    }
+
+    public Peer get(String name) {
+        return find(name).orElseThrow(() -> TownHallException.forField(ErrorCode.NOT_FOUND, "name",
+                "no peer called " + name + " (see ./townhall sync status)"));
+    }
+
+    public Optional<Peer> find(String name) {
+        return query("SELECT " + COLUMNS + " WHERE name = ?", name).stream().findFirst();
+    }
+
+    /** A database's {@code sync.local_node_id()}, asked as its owner. */
+    static UUID nodeId(Endpoint owner) {
+        try (Connection c = owner.connect(); PreparedStatement ps = c.prepareStatement("SELECT sync.local_node_id()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getObject(1, UUID.class);
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.CONFLICT, owner.describe()
+                    + " is not a TownHall database this login owns (sync.local_node_id(): " + e.getMessage() + ")", e);
+        }
+    }
+
+    private UUID townId(String slug) {
+        try (Connection c = db.owner().connect();
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM core.towns WHERE slug = ?")) {
+            ps.setString(1, slug);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw TownHallException.forField(ErrorCode.NOT_FOUND, "town", "no town " + slug);
+                }
+                UUID id = rs.getObject(1, UUID.class);
+                if (rs.next()) {
+                    throw TownHallException.forField(ErrorCode.INVALID_INPUT, "town",
+                            "town " + slug + " exists in more than one organisation");
+                }
+                return id;
+            }
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot look up town " + slug + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<Peer> query(String sql, String name) {
+        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (name != null) {
+                ps.setString(1, name);
+            }
+            List<Peer> peers = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    peers.add(new Peer(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                            rs.getObject(4, UUID.class), rs.getString(5), uuids(rs.getArray(6)), rs.getBoolean(7),
+                            rs.getString(8)));
+                }
+            }
+            return peers;
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot read sync.peers: " + e.getMessage(), e);
+        }
+    }
+
+    private void sql(String sql, UUID id) {
+        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot change sync.peers: " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<UUID> uuids(Array array) throws SQLException {
+        return new HashSet<>(Arrays.asList((UUID[]) array.getArray()));
+    }
+}

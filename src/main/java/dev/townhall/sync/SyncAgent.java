@@ -1,0 +1,107 @@
+package dev.townhall.sync;
+
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
+import dev.townhall.db.Database;
+import dev.townhall.db.Endpoint;
+import dev.townhall.sync.internal.ChangeReader;
+import dev.townhall.sync.internal.FlowApplier;
+import dev.townhall.sync.internal.SchemaVersions;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Syncs this database with one peer, one run at a time: pull (the peer's changes applied here) and push (ours
+ * applied there), each as a flow whose cursor, idempotency keys and parked changes live on the applying side,
+ * keyed by the source's node id. Both databases are reached as their owner.
+ */
+public final class SyncAgent {
+    /** Batches of 500 changes; a failing batch is tried 5 times (pauses 0.5, 1, 2, 4 s) before its failing change is parked. */
+    public static final FlowApplier.Options DEFAULTS = new FlowApplier.Options(500, 5, Duration.ofMillis(500));
+
+    private final Database db;
+    private final FlowApplier.Options options;
+
+    private SyncAgent(Database db, FlowApplier.Options options) {
+        this.db = db;
+        this.options = options;
+    }
+
+    public static SyncAgent of(Database db) {
+        return new SyncAgent(db, DEFAULTS);
+    }
+
+    public static SyncAgent of(Database db, FlowApplier.Options options) {
+        return new SyncAgent(db, options);
+    }
+
+    /** Pulls from and pushes to the peer (as its direction says) until both logs are read up to their horizon. */
+    public RunReport runOnce(Peer peer, Endpoint peerOwner) {
+        UUID local = checkPeer(peer, peerOwner);
+        FlowReport pulled = peer.pulls()
+                ? new FlowApplier(peerOwner, db.owner(), peer.nodeId(), filter(local, peer), options).run()
+                : FlowReport.NONE;
+        FlowReport pushed = peer.pushes()
+                ? new FlowApplier(db.owner(), peerOwner, local, filter(peer.nodeId(), peer), options).run()
+                : FlowReport.NONE;
+        return new RunReport(peer.name(), pulled, pushed);
+    }
+
+    /** The state of both directions with the peer; queued counts include changes of transactions still running. */
+    public PeerStatus status(Peer peer, Endpoint peerOwner) {
+        UUID local = checkPeer(peer, peerOwner);
+        return new PeerStatus(peer.name(),
+                flow(peerOwner, db.owner(), peer.nodeId(), filter(local, peer)),
+                flow(db.owner(), peerOwner, local, filter(peer.nodeId(), peer)));
+    }
+
+    private static PeerStatus.Flow flow(Endpoint source, Endpoint dest, UUID sourceNode, PeerFilter filter) {
+        try (Connection c = dest.connect(); PreparedStatement ps = c.prepareStatement("""
+                SELECT p.cursor, p.last_success_at, p.last_error,
+                       (SELECT count(*) FROM sync.parked_changes k WHERE k.source_node = ?)
+                FROM (SELECT ?::uuid AS node) n LEFT JOIN sync.peer_progress p ON p.source_node = n.node""")) {
+            ps.setObject(1, sourceNode);
+            ps.setObject(2, sourceNode);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long cursor = rs.getLong(1);
+                Timestamp success = rs.getTimestamp(2);
+                ChangeReader.Backlog backlog = ChangeReader.backlog(source, cursor, filter);
+                return new PeerStatus.Flow(backlog.changes(),
+                        Optional.ofNullable(success).map(Timestamp::toInstant),
+                        Optional.ofNullable(backlog.oldest()).map(oldest -> Duration.between(oldest, Instant.now())),
+                        Optional.ofNullable(rs.getString(3)), rs.getLong(4));
+            }
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot read sync progress at " + dest.describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static PeerFilter filter(UUID receiver, Peer peer) {
+        return new PeerFilter(Optional.of(receiver), peer.townIds(), peer.includeShared());
+    }
+
+    /** The URL reaches the database the peer was added as, at this database's migration version; returns our node id. */
+    private UUID checkPeer(Peer peer, Endpoint peerOwner) {
+        if (peer.nodeId() == null) {
+            throw new TownHallException(ErrorCode.CONFLICT, "peer " + peer.name()
+                    + " was listed without a node id; remove it and add it again with ./townhall sync add-peer");
+        }
+        UUID there = Peers.nodeId(peerOwner);
+        if (!there.equals(peer.nodeId())) {
+            throw new TownHallException(ErrorCode.CONFLICT, "the URL of peer " + peer.name() + " reaches node " + there
+                    + ", not the node " + peer.nodeId() + " it was added as");
+        }
+        SchemaVersions.requireSame(db.owner(), peerOwner, peer.name());
+        return Peers.nodeId(db.owner());
+    }
+}

@@ -1,0 +1,478 @@
+package dev.townhall.sync.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
+import dev.townhall.db.Endpoint;
+import dev.townhall.db.Identifiers;
+import dev.townhall.sync.Batch;
+import dev.townhall.sync.Change;
+import dev.townhall.sync.FlowReport;
+import dev.townhall.sync.PeerFilter;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One flow: the changes of a source database's log applied to a destination, both reached as their owner. Each
+ * batch is applied in one destination transaction that also moves the source's cursor in
+ * {@code sync.peer_progress} and records every change in {@code sync.applied_changes}, so a batch is applied
+ * exactly once however often it is read. A failing batch is rolled back and retried with exponential backoff;
+ * after {@code maxAttempts} the change that failed is parked (it blocks nothing else) and retried after every run.
+ */
+public final class FlowApplier {
+    /** How many changes per batch, how often a failing batch is tried before its failing change is parked, the first pause. */
+    public record Options(int batchRows, int maxAttempts, Duration firstBackoff) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Endpoint source;
+    private final Endpoint dest;
+    private final UUID sourceNode;
+    private final PeerFilter filter;
+    private final Options options;
+    private final Map<String, TableShape> shapes = new HashMap<>();
+
+    public FlowApplier(Endpoint source, Endpoint dest, UUID sourceNode, PeerFilter filter, Options options) {
+        this.source = source;
+        this.dest = dest;
+        this.sourceNode = sourceNode;
+        this.filter = filter;
+        this.options = options;
+    }
+
+    private enum Outcome { APPLIED, CONFLICT, PARKED, SKIPPED }
+
+    private static final class ApplyFailure extends Exception {
+        final Change change;
+
+        ApplyFailure(Change change, SQLException cause) {
+            super(change.table() + " " + change.rowId() + " (change " + change.id() + ", " + change.operation() + "): "
+                    + firstLine(cause.getMessage()), cause);
+            this.change = change;
+        }
+    }
+
+    public FlowReport run() {
+        int read = 0;
+        int[] counts = new int[Outcome.values().length];
+        long cursor = cursor();
+        while (true) {
+            Batch batch = ChangeReader.read(source, cursor, options.batchRows(), filter);
+            if (batch.changes().isEmpty()) {
+                // the horizon moves with every transaction in the cluster, this run's own included: record where
+                // it got and stop, or the run would chase it forever
+                if (batch.cursor() != cursor) {
+                    applyWithRetry(batch, cursor, counts);
+                }
+                break;
+            }
+            read += batch.changes().size();
+            cursor = applyWithRetry(batch, cursor, counts);
+        }
+        retryParked(counts);
+        return new FlowReport(read, counts[Outcome.APPLIED.ordinal()], counts[Outcome.CONFLICT.ordinal()],
+                counts[Outcome.PARKED.ordinal()]);
+    }
+
+    /** Applies the batch and returns the cursor to read from next. */
+    private long applyWithRetry(Batch batch, long expected, int[] counts) {
+        int attempt = 0;
+        while (true) {
+            int[] tried = new int[counts.length];
+            try (Connection c = dest.connect()) {
+                c.setAutoCommit(false);
+                try {
+                    long locked = lockProgress(c);
+                    if (locked != expected) {
+                        // another agent moved this flow on; continue from where it got
+                        c.rollback();
+                        return locked;
+                    }
+                    applyBatch(c, batch, tried);
+                    c.commit();
+                    for (int i = 0; i < counts.length; i++) {
+                        counts[i] += tried[i];
+                    }
+                    return batch.cursor();
+                } catch (ApplyFailure failure) {
+                    c.rollback();
+                    attempt++;
+                    recordFailure(failure.getMessage());
+                    if (attempt >= options.maxAttempts()) {
+                        park(failure.change, "apply_error", failure.getMessage(), attempt);
+                        counts[Outcome.PARKED.ordinal()]++;
+                        attempt = 0;
+                    } else {
+                        pause(attempt);
+                    }
+                }
+            } catch (SQLException e) {
+                throw new TownHallException(ErrorCode.INTERNAL, "sync apply to " + dest.describe() + " failed: "
+                        + firstLine(e.getMessage()), e);
+            }
+        }
+    }
+
+    private void applyBatch(Connection c, Batch batch, int[] counts) throws SQLException, ApplyFailure {
+        List<Change> changes = batch.changes();
+        long lastHlc = 0;
+        int applied = 0;
+        for (int i = 0; i < changes.size(); i++) {
+            Change change = changes.get(i);
+            if (handled(c, change)) {
+                continue;
+            }
+            Outcome outcome;
+            if (!observe(c, change.hlc())) {
+                parkIn(c, change, "clock_skew", "its clock is more than sync.max_clock_skew() ahead of this node's", 0);
+                outcome = Outcome.PARKED;
+            } else if (isMoveOutBeforeItsMoveIn(change, i + 1 < changes.size() ? changes.get(i + 1) : null)) {
+                // a row moved between scopes this node both holds: the move_in that follows updates it in place
+                outcome = Outcome.SKIPPED;
+            } else {
+                try {
+                    outcome = applyOne(c, change);
+                } catch (SQLException e) {
+                    throw new ApplyFailure(change, e);
+                }
+                if (outcome == Outcome.APPLIED) {
+                    applied++;
+                    lastHlc = Math.max(lastHlc, change.hlc());
+                }
+            }
+            markApplied(c, change);
+            counts[outcome.ordinal()]++;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE sync.peer_progress
+                SET cursor = ?, last_hlc = greatest(last_hlc, nullif(?, 0)), applied_count = applied_count + ?,
+                    failures = 0, last_error = NULL, last_attempt_at = now(), last_success_at = now()
+                WHERE source_node = ?""")) {
+            ps.setLong(1, batch.cursor());
+            ps.setLong(2, lastHlc);
+            ps.setLong(3, applied);
+            ps.setObject(4, sourceNode);
+            ps.executeUpdate();
+        }
+    }
+
+    private static boolean isMoveOutBeforeItsMoveIn(Change change, Change next) {
+        return change.operation().equals("move_out") && next != null && next.operation().equals("move_in")
+                && next.txid() == change.txid() && next.table().equals(change.table()) && next.rowId().equals(change.rowId());
+    }
+
+    /**
+     * Last-write-wins by (HLC, origin node) against the newest version of the row this node has logged. A version
+     * this node has already logged (relayed by another peer) and an older one of the same origin are skipped; an
+     * older one of another origin loses and is kept in {@code sync.conflicts} with the local row.
+     */
+    private Outcome applyOne(Connection c, Change change) throws SQLException {
+        TableShape table = shape(c, change.table());
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT bool_or(hlc = ? AND origin_node = ?) AS seen,
+                       bool_or((hlc, origin_node) > (?, ?) AND origin_node <> ?) AS newer_elsewhere,
+                       bool_or(hlc > ? AND origin_node = ?) AS newer_same_origin,
+                       max(hlc) AS newest
+                FROM sync.changes WHERE table_name = ? AND row_id = ?""")) {
+            ps.setLong(1, change.hlc());
+            ps.setObject(2, change.originNode());
+            ps.setLong(3, change.hlc());
+            ps.setObject(4, change.originNode());
+            ps.setObject(5, change.originNode());
+            ps.setLong(6, change.hlc());
+            ps.setObject(7, change.originNode());
+            ps.setString(8, change.table());
+            ps.setObject(9, change.rowId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean("seen") || rs.getBoolean("newer_same_origin") && !rs.getBoolean("newer_elsewhere")) {
+                    return Outcome.SKIPPED;
+                }
+                if (rs.getBoolean("newer_elsewhere")) {
+                    keepConflict(c, table, change, rs.getLong("newest"));
+                    return Outcome.CONFLICT;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT set_config('townhall.sync_origin', ?, true), set_config('townhall.sync_hlc', ?, true)")) {
+            ps.setString(1, change.originNode().toString());
+            ps.setString(2, Long.toString(change.hlc()));
+            ps.execute();
+        }
+        boolean tombstone = change.rowData() == null;
+        try (PreparedStatement ps = c.prepareStatement(tombstone ? table.delete() : table.upsert())) {
+            if (tombstone) {
+                ps.setObject(1, change.rowId());
+            } else {
+                ps.setString(1, change.rowData());
+            }
+            ps.executeUpdate();
+        }
+        return Outcome.APPLIED;
+    }
+
+    private void keepConflict(Connection c, TableShape table, Change change, long localHlc) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO sync.conflicts (org_id, town_id, visibility, shared_with, table_name, row_id,
+                                            remote_peer_id, local_hlc, remote_hlc, local_version, remote_version,
+                                            policy, winner, status, resolved_at)
+                VALUES (?, ?, ?::core.visibility, ?, ?, ?, (SELECT id FROM sync.peers WHERE node_id = ?),
+                        sync.hlc_to_text(?), sync.hlc_to_text(?),
+                        coalesce((""" + table.image() + """
+                ), 'null'::jsonb), coalesce(?::jsonb, 'null'::jsonb),
+                        'last_write_wins', 'local', 'resolved', now())""")) {
+            ps.setObject(1, change.orgId());
+            ps.setObject(2, change.townId());
+            ps.setString(3, change.visibility());
+            ps.setArray(4, c.createArrayOf("uuid", change.sharedWith().toArray(UUID[]::new)));
+            ps.setString(5, change.table());
+            ps.setObject(6, change.rowId());
+            ps.setObject(7, sourceNode);
+            ps.setLong(8, localHlc);
+            ps.setLong(9, change.hlc());
+            ps.setObject(10, change.rowId());
+            ps.setString(11, change.rowData());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Already applied or parked here: reading a batch again is a no-op. */
+    private boolean handled(Connection c, Change change) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT EXISTS (SELECT 1 FROM sync.applied_changes WHERE source_node = ? AND change_id = ?)
+                    OR EXISTS (SELECT 1 FROM sync.parked_changes WHERE source_node = ? AND change_id = ?)""")) {
+            ps.setObject(1, sourceNode);
+            ps.setLong(2, change.id());
+            ps.setObject(3, sourceNode);
+            ps.setLong(4, change.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static boolean observe(Connection c, long hlc) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT sync.hlc_observe(?)")) {
+            ps.setLong(1, hlc);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private void markApplied(Connection c, Change change) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO sync.applied_changes (source_node, change_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setObject(1, sourceNode);
+            ps.setLong(2, change.id());
+            ps.executeUpdate();
+        }
+    }
+
+    /** The flow's cursor, making its progress row on first use. */
+    private long cursor() {
+        try (Connection c = dest.connect()) {
+            return lockProgress(c);
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot read sync progress at " + dest.describe() + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private long lockProgress(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO sync.peer_progress (source_node) VALUES (?) ON CONFLICT DO NOTHING")) {
+            ps.setObject(1, sourceNode);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT cursor FROM sync.peer_progress WHERE source_node = ? FOR UPDATE")) {
+            ps.setObject(1, sourceNode);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private void recordFailure(String error) {
+        try (Connection c = dest.connect(); PreparedStatement ps = c.prepareStatement("""
+                UPDATE sync.peer_progress SET failures = failures + 1, last_error = ?, last_attempt_at = now()
+                WHERE source_node = ?""")) {
+            ps.setString(1, error);
+            ps.setObject(2, sourceNode);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot record a sync failure: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private void park(Change change, String reason, String error, int retries) {
+        try (Connection c = dest.connect()) {
+            parkIn(c, change, reason, error, retries);
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot park a sync change: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private void parkIn(Connection c, Change change, String reason, String error, int retries) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO sync.parked_changes (source_node, change_id, origin_node, hlc, table_name, row_id, operation,
+                                                 change, reason, last_error, retry_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+            ps.setObject(1, sourceNode);
+            ps.setLong(2, change.id());
+            ps.setObject(3, change.originNode());
+            ps.setLong(4, change.hlc());
+            ps.setString(5, change.table());
+            ps.setObject(6, change.rowId());
+            ps.setString(7, change.operation());
+            ps.setString(8, toJson(change));
+            ps.setString(9, reason);
+            ps.setString(10, error);
+            ps.setInt(11, retries);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Each change parked after failing to apply gets one more try, in its own transaction, oldest first. */
+    private void retryParked(int[] counts) {
+        List<Change> parked = new ArrayList<>();
+        try (Connection c = dest.connect(); PreparedStatement ps = c.prepareStatement("""
+                SELECT change::text FROM sync.parked_changes
+                WHERE source_node = ? AND reason = 'apply_error' ORDER BY change_id""")) {
+            ps.setObject(1, sourceNode);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    parked.add(fromJson(rs.getString(1)));
+                }
+            }
+            for (Change change : parked) {
+                c.setAutoCommit(false);
+                try {
+                    Outcome outcome = applyOne(c, change);
+                    markApplied(c, change);
+                    unpark(c, change);
+                    c.commit();
+                    counts[outcome.ordinal()]++;
+                } catch (SQLException e) {
+                    c.rollback();
+                    try (PreparedStatement up = c.prepareStatement("""
+                            UPDATE sync.parked_changes SET retry_count = retry_count + 1, last_error = ?
+                            WHERE source_node = ? AND change_id = ?""")) {
+                        up.setString(1, new ApplyFailure(change, e).getMessage());
+                        up.setObject(2, sourceNode);
+                        up.setLong(3, change.id());
+                        up.executeUpdate();
+                    }
+                    c.commit();
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot retry parked sync changes: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private void unpark(Connection c, Change change) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM sync.parked_changes WHERE source_node = ? AND change_id = ?")) {
+            ps.setObject(1, sourceNode);
+            ps.setLong(2, change.id());
+            ps.executeUpdate();
+        }
+    }
+
+    private void pause(int attempt) {
+        try {
+            Thread.sleep(options.firstBackoff().multipliedBy(1L << Math.min(attempt - 1, 16)).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TownHallException(ErrorCode.INTERNAL, "sync interrupted");
+        }
+    }
+
+    private TableShape shape(Connection c, String table) throws SQLException {
+        TableShape known = shapes.get(table);
+        if (known == null) {
+            known = TableShape.load(c, table);
+            shapes.put(table, known);
+        }
+        return known;
+    }
+
+    private static String toJson(Change change) {
+        try {
+            return JSON.writeValueAsString(change);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a change always serialises", e);
+        }
+    }
+
+    private static Change fromJson(String json) {
+        try {
+            return JSON.readValue(json, Change.class);
+        } catch (JsonProcessingException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "a parked sync change is unreadable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** The SQL that writes one synced table: an upsert by id of its non-generated columns, a delete, its row image. */
+    private record TableShape(String upsert, String delete, String image) {
+        static TableShape load(Connection c, String table) throws SQLException {
+            List<String> columns = new ArrayList<>();
+            List<String> updatable = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT a.attname, a.attidentity = 'a'
+                    FROM sync.synced_tables s
+                    JOIN pg_attribute a ON a.attrelid = s.table_name::regclass
+                    WHERE s.table_name = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+                    ORDER BY a.attnum""")) {
+                ps.setString(1, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String column = Identifiers.quote(rs.getString(1));
+                        columns.add(column);
+                        if (!rs.getBoolean(2) && !rs.getString(1).equals("id")) {
+                            updatable.add(column + " = EXCLUDED." + column);
+                        }
+                    }
+                }
+            }
+            if (columns.isEmpty()) {
+                throw new SQLException("table " + table + " is not synced on this node", "42P01");
+            }
+            int dot = table.indexOf('.');
+            String name = Identifiers.quote(table.substring(0, dot)) + "." + Identifiers.quote(table.substring(dot + 1));
+            String list = String.join(", ", columns);
+            String upsert = "INSERT INTO " + name + " (" + list + ") OVERRIDING SYSTEM VALUE SELECT " + list
+                    + " FROM jsonb_populate_record(NULL::" + name + ", ?::jsonb) ON CONFLICT (id) DO UPDATE SET "
+                    + String.join(", ", updatable);
+            return new TableShape(upsert, "DELETE FROM " + name + " WHERE id = ?",
+                    "SELECT to_jsonb(r) FROM " + name + " r WHERE r.id = ?");
+        }
+    }
+}
