@@ -64,15 +64,14 @@ FROM work.tasks t;
 --changeset townhall:compat-012-aurora-messages splitStatements:false
 --comment: aurora_compat.messages: chat messages with their old 1536-d embedding and integer levels; inserts through a trigger
 CREATE VIEW aurora_compat.messages WITH (security_invoker = true) AS
-SELECT m.id, m.conversation_id, m.role, m.content, e.embedding::public.vector(1536) AS embedding, m.created_at,
+SELECT m.id, m.conversation_id, m.role, m.content, (SELECT e.embedding::public.vector(1536) FROM memory.embeddings e
+        WHERE e.town_id = m.town_id AND e.entity_type = 'message' AND e.entity_id = m.id
+          AND e.model = compat.legacy_embedding_model() AND e.chunk_no = 0
+          AND e.content_hash = compat.content_hash(compat.legacy_embedding_model(), m.content)) AS embedding, m.created_at,
        m.metadata - 'personality_mode' AS metadata, m.token_count, m.model_used, m.org_id, m.user_id,
        m.metadata ->> 'personality_mode' AS personality_mode, m.flirt_level::integer AS flirt_level,
        m.gandhi_genghis::integer AS genghis_gandhi_level
 FROM comms.messages m
-LEFT JOIN memory.embeddings e
-       ON e.town_id = m.town_id AND e.entity_type = 'message' AND e.entity_id = m.id
-      AND e.model = compat.legacy_embedding_model() AND e.chunk_no = 0
-      AND e.content_hash = compat.content_hash(compat.legacy_embedding_model(), m.content)
 WHERE EXISTS (SELECT 1 FROM comms.conversations c
               WHERE c.town_id = m.town_id AND c.id = m.conversation_id AND c.session_type = 'chat');
 ALTER VIEW aurora_compat.messages ALTER COLUMN id SET DEFAULT gen_random_uuid();

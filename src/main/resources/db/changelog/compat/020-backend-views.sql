@@ -8,7 +8,10 @@
 CREATE VIEW backend_compat.conversations WITH (security_invoker = true) AS
 SELECT q.id, q.created_at AS "timestamp", q.content AS user_message, a.content AS robbie_response, a.mood,
        a.flirt_level::integer AS attraction_level, a.gandhi_genghis::integer AS gandhi_genghis_level,
-       e.embedding::public.vector(1536) AS embedding
+       (SELECT e.embedding::public.vector(1536) FROM memory.embeddings e
+        WHERE e.town_id = q.town_id AND e.entity_type = 'message' AND e.entity_id = q.id
+          AND e.model = compat.legacy_embedding_model() AND e.chunk_no = 0
+          AND e.content_hash = compat.content_hash(compat.legacy_embedding_model(), q.content)) AS embedding
 FROM comms.conversations c
 JOIN comms.messages q ON q.town_id = c.town_id AND q.conversation_id = c.id AND q.role = 'user'
 LEFT JOIN LATERAL (SELECT r.content, r.mood, r.flirt_level, r.gandhi_genghis
@@ -17,10 +20,6 @@ LEFT JOIN LATERAL (SELECT r.content, r.mood, r.flirt_level, r.gandhi_genghis
                      AND r.metadata @> jsonb_build_object('reply_to', q.id::text)
                    ORDER BY r.created_at, r.id
                    LIMIT 1) a ON true
-LEFT JOIN memory.embeddings e
-       ON e.town_id = q.town_id AND e.entity_type = 'message' AND e.entity_id = q.id
-      AND e.model = compat.legacy_embedding_model() AND e.chunk_no = 0
-      AND e.content_hash = compat.content_hash(compat.legacy_embedding_model(), q.content)
 WHERE c.town_id = core.acting_town_id() AND c.user_id = core.acting_user_id()
   AND c.metadata @> '{"compat": "backend"}';
 ALTER VIEW backend_compat.conversations ALTER COLUMN id SET DEFAULT gen_random_uuid();

@@ -29,14 +29,14 @@ REVOKE ALL ON FUNCTION extension_compat.code_conversations_insert() FROM PUBLIC;
 
 CREATE VIEW extension_compat.code_messages WITH (security_invoker = true) AS
 SELECT m.id, m.conversation_id, u.text_id AS user_id, m.role, m.content,
-       e.embedding::public.vector(1536) AS embedding, m.metadata, m.created_at, m.file_path, m.language,
+       (SELECT e.embedding::public.vector(1536) FROM memory.embeddings e
+        WHERE e.town_id = m.town_id AND e.entity_type = 'code_message' AND e.entity_id = m.id
+          AND e.model = compat.legacy_embedding_model() AND e.chunk_no = 0
+          AND e.content_hash = compat.content_hash(compat.legacy_embedding_model(), m.content)) AS embedding, m.metadata, m.created_at, m.file_path, m.language,
        m.model_used, m.token_count
 FROM code.messages m
 LEFT JOIN core.users u ON u.id = m.user_id
-LEFT JOIN memory.embeddings e
-       ON e.town_id = m.town_id AND e.entity_type = 'code_message' AND e.entity_id = m.id
-      AND e.model = compat.legacy_embedding_model() AND e.chunk_no = 0
-      AND e.content_hash = compat.content_hash(compat.legacy_embedding_model(), m.content);
+;
 ALTER VIEW extension_compat.code_messages ALTER COLUMN id SET DEFAULT gen_random_uuid();
 ALTER VIEW extension_compat.code_messages ALTER COLUMN metadata SET DEFAULT '{}'::jsonb;
 ALTER VIEW extension_compat.code_messages ALTER COLUMN created_at SET DEFAULT now();
