@@ -24,7 +24,6 @@ import java.util.concurrent.Callable;
         "Uses a scratch database of the local cluster and starts the server in this process; exits 1 if any request"
                 + " failed."})
 public final class BenchApiCommand implements Callable<Integer> {
-    private static final int BAR_WIDTH = 40;
 
     @Mixin
     DatabaseOptions options;
@@ -93,15 +92,10 @@ public final class BenchApiCommand implements Callable<Integer> {
 
     /** Requests per second at {@value ApiBenchmark#AIM_CONNECTIONS} connections, one bar per query and path. */
     private static void printBars(PrintWriter out, ApiBenchmark.Report r) {
-        List<Line> lines = r.lines().stream().filter(l -> l.connections() == ApiBenchmark.AIM_CONNECTIONS).toList();
-        double most = lines.stream().mapToDouble(l -> l.result().requestsPerSecond()).max().orElse(1);
-        int labelWidth = lines.stream().mapToInt(l -> label(l).length()).max().orElse(0);
-        out.printf("requests/s at %d connections%n", ApiBenchmark.AIM_CONNECTIONS);
-        for (Line l : lines) {
-            double rps = l.result().requestsPerSecond();
-            int filled = most > 0 ? (int) Math.round(BAR_WIDTH * rps / most) : 0;
-            out.printf(Locale.ROOT, "%-" + labelWidth + "s |%s %,.0f%n", label(l), "#".repeat(filled), rps);
-        }
+        BarChart chart = BarChart.of("requests/s at " + ApiBenchmark.AIM_CONNECTIONS + " connections", "%,.0f");
+        r.lines().stream().filter(l -> l.connections() == ApiBenchmark.AIM_CONNECTIONS)
+                .forEach(l -> chart.bar(label(l), l.result().requestsPerSecond()));
+        chart.print(out);
     }
 
     /** The point read at 1 connection taken apart: each way of asking, and the server's parts timed alone. */

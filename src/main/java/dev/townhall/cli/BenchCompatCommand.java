@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -26,8 +25,6 @@ import java.util.concurrent.Callable;
         "Uses a scratch database and three bound logins of the local cluster, dropped afterwards; checks that the"
                 + " three paths answer the same rows first; exits 1 if any request failed."})
 public final class BenchCompatCommand implements Callable<Integer> {
-    private static final int BAR_WIDTH = 40;
-
     @Mixin
     DatabaseOptions options;
 
@@ -94,15 +91,9 @@ public final class BenchCompatCommand implements Callable<Integer> {
 
     /** p50 at 1 client, one bar per question and path: where an old statement's time goes. */
     private static void printBars(PrintWriter out, CompatBenchmark.Report r) {
-        List<Line> lines = r.lines().stream().filter(l -> l.clients() == 1).toList();
-        double most = lines.stream().mapToDouble(l -> l.result().p50Ms()).max().orElse(1);
-        int labelWidth = lines.stream().mapToInt(l -> label(l).length()).max().orElse(0);
-        out.println("p50 ms at 1 client");
-        for (Line l : lines) {
-            double p50 = l.result().p50Ms();
-            int filled = most > 0 ? (int) Math.round(BAR_WIDTH * p50 / most) : 0;
-            out.printf(Locale.ROOT, "%-" + labelWidth + "s |%s %.3f%n", label(l), "#".repeat(filled), p50);
-        }
+        BarChart chart = BarChart.of("p50 ms at 1 client", "%.3f");
+        r.lines().stream().filter(l -> l.clients() == 1).forEach(l -> chart.bar(label(l), l.result().p50Ms()));
+        chart.print(out);
     }
 
     private static String label(Line l) {

@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -24,8 +23,6 @@ import java.util.concurrent.Callable;
         "Uses a scratch database of the local cluster and starts the server in this process; exits 1 if any call"
                 + " failed."})
 public final class BenchMcpCommand implements Callable<Integer> {
-    private static final int BAR_WIDTH = 40;
-
     @Mixin
     DatabaseOptions options;
 
@@ -85,15 +82,9 @@ public final class BenchMcpCommand implements Callable<Integer> {
 
     /** p50 at 1 client, one bar per tool and path: where a call's time goes. */
     private static void printBars(PrintWriter out, McpBenchmark.Report r) {
-        List<Line> lines = r.lines().stream().filter(l -> l.clients() == 1).toList();
-        double most = lines.stream().mapToDouble(l -> l.result().p50Ms()).max().orElse(1);
-        int labelWidth = lines.stream().mapToInt(l -> label(l).length()).max().orElse(0);
-        out.println("p50 ms at 1 client");
-        for (Line l : lines) {
-            double p50 = l.result().p50Ms();
-            int filled = most > 0 ? (int) Math.round(BAR_WIDTH * p50 / most) : 0;
-            out.printf(Locale.ROOT, "%-" + labelWidth + "s |%s %.2f%n", label(l), "#".repeat(filled), p50);
-        }
+        BarChart chart = BarChart.of("p50 ms at 1 client", "%.2f");
+        r.lines().stream().filter(l -> l.clients() == 1).forEach(l -> chart.bar(label(l), l.result().p50Ms()));
+        chart.print(out);
     }
 
     private static String label(Line l) {
