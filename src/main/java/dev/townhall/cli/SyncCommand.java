@@ -101,6 +101,7 @@ final class SyncCommand implements Runnable {
     @Command(name = "run", description = "Sync with every peer: pull their changes, push ours; once, or every interval until Ctrl-C.")
     static final class Run implements Callable<Integer> {
         private static final Pattern INTERVAL = Pattern.compile("([0-9]{1,6})([smh])");
+        private static final List<String> COUNTS = List.of("pulled", "pushed", "applied", "conflicts", "parked");
 
         @Mixin
         DatabaseOptions options;
@@ -143,8 +144,6 @@ final class SyncCommand implements Runnable {
             table.print(out);
             return 0;
         }
-
-        private static final List<String> COUNTS = List.of("pulled", "pushed", "applied", "conflicts", "parked");
 
         /** The numbers named by {@link #COUNTS}. */
         private static List<Integer> counts(RunReport r) {
