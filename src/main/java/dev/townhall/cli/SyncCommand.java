@@ -1,13 +1,18 @@
 package dev.townhall.cli;
 
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.db.Endpoint;
+import dev.townhall.sync.Convergence;
 import dev.townhall.sync.FlowReport;
 import dev.townhall.sync.Peer;
 import dev.townhall.sync.PeerStatus;
 import dev.townhall.sync.Peers;
 import dev.townhall.sync.RunReport;
 import dev.townhall.sync.SyncAgent;
+import dev.townhall.sync.VerifyReport;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,13 +22,21 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-@Command(name = "sync", description = "Sync with other TownHall databases (peers): add, remove, run once, status.",
+@Command(name = "sync", description = "Sync with other TownHall databases (peers): add, remove, run, status, verify.",
         subcommands = {SyncCommand.AddPeer.class, SyncCommand.RemovePeer.class, SyncCommand.Run.class,
-                SyncCommand.Status.class})
+                SyncCommand.Status.class, SyncCommand.Verify.class})
 final class SyncCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -85,33 +98,133 @@ final class SyncCommand implements Runnable {
         }
     }
 
-    @Command(name = "run", description = "Sync with every peer: pull their changes, push ours.")
+    @Command(name = "run", description = "Sync with every peer: pull their changes, push ours; once, or every interval until Ctrl-C.")
     static final class Run implements Callable<Integer> {
+        private static final Pattern INTERVAL = Pattern.compile("([0-9]{1,6})([smh])");
+        private static final List<String> COUNTS = List.of("pulled", "pushed", "applied", "conflicts", "parked");
+
         @Mixin
         DatabaseOptions options;
 
-        @Option(names = "--once", required = true, description = "One run over all peers, then exit (continuous mode is not built yet).")
-        boolean once;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Mode mode;
+
+        static final class Mode {
+            @Option(names = "--once", required = true, description = "One run over all peers, then exit.")
+            boolean once;
+
+            @Option(names = "--every", required = true, paramLabel = "INTERVAL",
+                    description = "Run over all peers every INTERVAL (30s, 5m, 1h) until Ctrl-C; one line per run.")
+            String every;
+        }
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
+            Optional<Duration> every = Optional.ofNullable(mode.every).map(Run::interval);
             Database db = options.service().ready();
             PeerUrls urls = new PeerUrls(options.config().home(), System.getenv());
             SyncAgent agent = SyncAgent.of(db);
-            TextTable table = TextTable.of("peer", "pulled", "pushed", "applied", "conflicts", "parked");
+            PrintWriter out = spec.commandLine().getOut();
+            if (every.isPresent()) {
+                everyUntilStopped(every.get(), () -> out.println(runLine(db, urls, agent)), out);
+                return 0;
+            }
+            List<String> header = new ArrayList<>(List.of("peer"));
+            header.addAll(COUNTS);
+            TextTable table = TextTable.of(header);
             for (Peer peer : Peers.of(db).list()) {
                 RunReport r = agent.runOnce(peer, urls.endpoint(peer.name()));
-                FlowReport in = r.pulled();
-                FlowReport out = r.pushed();
-                table.row(r.peer(), Integer.toString(in.read()), Integer.toString(out.read()),
-                        Integer.toString(in.applied() + out.applied()), Integer.toString(in.conflicts() + out.conflicts()),
-                        Integer.toString(in.parked() + out.parked()));
+                List<String> row = new ArrayList<>(List.of(r.peer()));
+                counts(r).forEach(n -> row.add(Integer.toString(n)));
+                table.row(row);
             }
-            table.print(spec.commandLine().getOut());
+            table.print(out);
             return 0;
+        }
+
+        /** The numbers named by {@link #COUNTS}. */
+        private static List<Integer> counts(RunReport r) {
+            FlowReport in = r.pulled();
+            FlowReport out = r.pushed();
+            return List.of(in.read(), out.read(), in.applied() + out.applied(), in.conflicts() + out.conflicts(),
+                    in.parked() + out.parked());
+        }
+
+        /** A whole number of seconds, minutes or hours, at least one second. */
+        static Duration interval(String text) {
+            Matcher m = INTERVAL.matcher(text.strip());
+            if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+                throw TownHallException.forField(ErrorCode.INVALID_INPUT, "every",
+                        "an interval is a whole number of seconds, minutes or hours, like 30s, 5m or 1h; got '" + text + "'");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+
+        /**
+         * One line per run: every peer's counts, or its error (a peer that is down does not stop the others or the
+         * next run).
+         */
+        private static String runLine(Database db, PeerUrls urls, SyncAgent agent) {
+            StringBuilder line = new StringBuilder(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            List<Peer> peers = Peers.of(db).list();
+            if (peers.isEmpty()) {
+                return line.append(" no peers (see ./townhall sync add-peer)").toString();
+            }
+            for (Peer peer : peers) {
+                line.append(' ').append(peer.name()).append(": ");
+                try {
+                    List<Integer> counts = counts(agent.runOnce(peer, urls.endpoint(peer.name())));
+                    for (int i = 0; i < COUNTS.size(); i++) {
+                        line.append(i == 0 ? "" : ", ").append(COUNTS.get(i)).append(' ').append(counts.get(i));
+                    }
+                    line.append(';');
+                } catch (TownHallException e) {
+                    line.append("failed: ").append(e.getMessage().lines().findFirst().orElse("")).append(';');
+                }
+            }
+            return line.toString();
+        }
+
+        /** Runs every interval until Ctrl-C; the hook lets the run under way finish, then waits for it to end. */
+        private static void everyUntilStopped(Duration interval, Runnable run, PrintWriter out) {
+            CountDownLatch stop = new CountDownLatch(1);
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    finished.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "townhall-sync-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            out.println("syncing every " + interval.toSeconds() + " s (Ctrl-C to stop)");
+            out.flush();
+            try {
+                do {
+                    run.run();
+                    out.flush();
+                } while (!stop.await(interval.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                out.println("stopped");
+                out.flush();
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is already stopping (Ctrl-C): the hook has run and waits for nothing now
+                }
+            }
         }
     }
 
@@ -144,6 +257,66 @@ final class SyncCommand implements Runnable {
                     f.lastSuccess().map(t -> t.truncatedTo(ChronoUnit.SECONDS).toString()).orElse("never"),
                     f.lag().map(Duration::toSeconds).map(s -> s + " s").orElse("-"), f.lastError().orElse("-"),
                     Long.toString(f.parked()));
+        }
+    }
+
+    @Command(name = "verify", description = "Compare this database with peer NAME (or every peer) table by table by row"
+            + " hashes, over what the peer is meant to hold; exit 6 on divergence. Run it when both sides are quiet.")
+    static final class Verify implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions options;
+
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "One peer; default: every peer.")
+        String name;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Database db = options.service().ready();
+            PeerUrls urls = new PeerUrls(options.config().home(), System.getenv());
+            List<Peer> peers = name == null ? Peers.of(db).list() : List.of(Peers.of(db).get(name));
+            PrintWriter out = spec.commandLine().getOut();
+            if (peers.isEmpty()) {
+                out.println("no peers to verify (see ./townhall sync add-peer)");
+                return 0;
+            }
+            List<VerifyReport> reports = peers.stream()
+                    .map(peer -> Convergence.of(db).verify(peer, urls.endpoint(peer.name()))).toList();
+            // tables empty on both sides are left out: a town replica holds few of them
+            TextTable table = TextTable.of("peer", "table", "here", "there", "missing there", "missing here", "different");
+            for (VerifyReport report : reports) {
+                for (VerifyReport.Table t : report.tables()) {
+                    if (t.rowsHere() > 0 || t.rowsThere() > 0) {
+                        table.row(report.peer(), t.name(), t.rowsHere(), t.rowsThere(), t.missingThere(),
+                                t.missingHere(), t.different());
+                    }
+                }
+            }
+            table.print(out);
+            for (VerifyReport report : reports) {
+                for (VerifyReport.Table t : report.diverged()) {
+                    ids(out, report.peer(), t.name(), "missing there", t.missingThere(), t.missingThereIds());
+                    ids(out, report.peer(), t.name(), "missing here", t.missingHere(), t.missingHereIds());
+                    ids(out, report.peer(), t.name(), "different", t.different(), t.differentIds());
+                }
+            }
+            for (VerifyReport report : reports) {
+                out.println(report.converged()
+                        ? "OK " + report.peer() + ": " + report.tables().size() + " tables converged"
+                        : "DIVERGED " + report.peer() + ": " + String.join(", ",
+                                report.diverged().stream().map(VerifyReport.Table::name).toList()));
+            }
+            return reports.stream().allMatch(VerifyReport::converged) ? 0 : ErrorCode.CONFLICT.exitStatus();
+        }
+
+        private static void ids(PrintWriter out, String peer, String table, String kind, long count, List<UUID> sample) {
+            if (count > 0) {
+                out.println(peer + " " + table + " " + kind + " (" + count + "): "
+                        + String.join(", ", sample.stream().map(UUID::toString).toList())
+                        + (count > sample.size() ? ", …" : ""));
+            }
         }
     }
 }

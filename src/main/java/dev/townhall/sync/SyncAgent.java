@@ -91,7 +91,7 @@ public final class SyncAgent {
     }
 
     /** The URL reaches the database the peer was added as, at this database's migration version; returns our node id. */
-    private UUID checkPeer(Peer peer, Endpoint peerOwner) {
+    UUID checkPeer(Peer peer, Endpoint peerOwner) {
         if (peer.nodeId() == null) {
             throw new TownHallException(ErrorCode.CONFLICT, "peer " + peer.name()
                     + " was listed without a node id; remove it and add it again with ./townhall sync add-peer");

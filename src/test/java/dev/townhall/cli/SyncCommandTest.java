@@ -16,8 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,6 +83,68 @@ class SyncCommandTest {
         assertThat(removed.status()).as(removed.err()).isZero();
         assertThat(stored).doesNotExist();
         assertThat(CliRun.against(db, "sync", "status").out()).doesNotContain("laptop");
+    }
+
+    @Test
+    void verifyIsCleanAfterARunAndNamesAnInjectedDivergence() throws Exception {
+        CliRun added = CliRun.against(db, "sync", "add-peer", "checked", "--url", CliRun.databaseUrl(peer.owner()));
+        assertThat(added.status()).as(added.err()).isZero();
+        try {
+            UUID id = UUID.randomUUID();
+            try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO crm.companies (id, org_id, town_id, name)
+                    SELECT ?, org_id, id, 'Verified Valves' FROM core.towns WHERE slug = 'fluenti'""")) {
+                ps.setObject(1, id);
+                ps.executeUpdate();
+            }
+            assertThat(CliRun.against(db, "sync", "run", "--once").status()).isZero();
+            CliRun clean = CliRun.against(db, "sync", "verify", "checked");
+            assertThat(clean.status()).as(clean.out() + clean.err()).isZero();
+            assertThat(clean.out()).contains("crm.companies", "missing there", "OK checked").doesNotContain("DIVERGED");
+
+            // changed on the peer as if the change came from here, so it is never sent back
+            try (Connection c = peer.owner().connect()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement("""
+                        SELECT set_config('townhall.sync_origin', ?, true),
+                               set_config('townhall.sync_hlc', sync.hlc_now()::text, true)""")) {
+                    ps.setString(1, localNode());
+                    ps.execute();
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE crm.companies SET name = 'Drifted' WHERE id = ?")) {
+                    ps.setObject(1, id);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            }
+            CliRun diverged = CliRun.against(db, "sync", "verify");
+            assertThat(diverged.status()).as(diverged.err()).isEqualTo(ErrorCode.CONFLICT.exitStatus());
+            assertThat(diverged.out()).contains("checked crm.companies different (1): " + id, "DIVERGED checked: crm.companies");
+        } finally {
+            CliRun.against(db, "sync", "remove-peer", "checked");
+        }
+    }
+
+    @Test
+    void runTakesOnceOrAnIntervalNeverBoth() {
+        for (String[] args : List.of(new String[] {"sync", "run", "--once", "--every", "30s"}, new String[] {"sync", "run"},
+                new String[] {"sync", "run", "--every", "0s"}, new String[] {"sync", "run", "--every", "30"},
+                new String[] {"sync", "run", "--every", "soon"})) {
+            CliRun run = CliRun.against(db, args);
+            assertOneLine(run);
+            assertThat(run.status()).as(String.join(" ", args)).isEqualTo(ErrorCode.INVALID_INPUT.exitStatus());
+        }
+        assertThat(SyncCommand.Run.interval("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(SyncCommand.Run.interval("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(SyncCommand.Run.interval("1h")).isEqualTo(Duration.ofHours(1));
+    }
+
+    private String localNode() throws SQLException {
+        try (Connection c = db.owner().connect(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT sync.local_node_id()")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     @Test

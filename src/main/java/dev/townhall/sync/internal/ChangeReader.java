@@ -32,9 +32,20 @@ public final class ChangeReader {
             FROM sync.changes c, p
             WHERE c.txid >= p.lo AND c.txid < p.hi
               AND (p.peer IS NULL OR c.origin_node <> p.peer)
-              AND (cardinality(p.towns) = 0 OR c.town_id = ANY (p.towns)
-                   OR (p.shared AND c.visibility = 'shared' AND (c.shared_with = '{}' OR c.shared_with && p.towns)))
+              AND """ + heldByPeer("c") + """
+
             %s""";
+
+    /**
+     * Whether the row (or change) {@code alias} is one the peer holds: every row, or for a town replica its towns'
+     * rows plus those shared with the whole organisation or one of its towns; needs {@code p.towns} and {@code p.shared}.
+     */
+    static String heldByPeer(String alias) {
+        return """
+                (cardinality(p.towns) = 0 OR %1$s.town_id = ANY (p.towns)
+                 OR (p.shared AND %1$s.visibility = 'shared' AND (%1$s.shared_with = '{}' OR %1$s.shared_with && p.towns)))"""
+                .formatted(alias);
+    }
 
     private static final String CHANGES = SELECTED.formatted("""
             SELECT c.id, c.txid::text, c.hlc, c.origin_node, c.table_name, c.row_id, c.org_id, c.town_id,
