@@ -62,6 +62,23 @@ class SyncAgentTest {
     }
 
     @Test
+    void aRowInsertedAndUpdatedInOneTransactionArrivesWithTheSourcesUpdatedAt() throws SQLException {
+        UUID id;
+        try (Connection c = a.owner().connect()) {
+            c.setAutoCommit(false);
+            id = insertContact(c, "fluenti", "Ines", null);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE crm.contacts SET first_name = 'Inez' WHERE id = ?")) {
+                ps.setObject(1, id);
+                ps.execute();
+            }
+            c.commit();
+        }
+        agent.runOnce(peerB, b.owner());
+        // the update's image carries the insert's updated_at: applying it must not stamp the apply time
+        assertThat(row(b, id)).contains("\"Inez\"").isEqualTo(row(a, id));
+    }
+
+    @Test
     void insertUpdateAndDeleteOnAArriveOnBWithTheSameValues() throws SQLException {
         UUID id = insertContact(a, "fluenti", "Ada");
         agent.runOnce(peerB, b.owner());
