@@ -1,7 +1,11 @@
 package dev.townhall.cli;
 
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.db.Endpoint;
+import dev.townhall.sync.Conflict;
+import dev.townhall.sync.Conflicts;
 import dev.townhall.sync.FlowReport;
 import dev.townhall.sync.Peer;
 import dev.townhall.sync.PeerStatus;
@@ -19,11 +23,12 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 @Command(name = "sync", description = "Sync with other TownHall databases (peers): add, remove, run once, status.",
         subcommands = {SyncCommand.AddPeer.class, SyncCommand.RemovePeer.class, SyncCommand.Run.class,
-                SyncCommand.Status.class})
+                SyncCommand.Status.class, SyncCommand.ConflictsCommand.class})
 final class SyncCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -144,6 +149,53 @@ final class SyncCommand implements Runnable {
                     f.lastSuccess().map(t -> t.truncatedTo(ChronoUnit.SECONDS).toString()).orElse("never"),
                     f.lag().map(Duration::toSeconds).map(s -> s + " s").orElse("-"), f.lastError().orElse("-"),
                     Long.toString(f.parked()));
+        }
+    }
+
+    @Command(name = "conflicts", description = "List kept sync conflicts, or resolve one by hand (--resolve ID --keep local|remote).")
+    static final class ConflictsCommand implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions options;
+
+        @Option(names = "--peer", paramLabel = "NAME", description = "Only conflicts with this peer's changes.")
+        String peer;
+
+        @Option(names = "--status", paramLabel = "decided|needs_review|resolved|dismissed|all", defaultValue = "all")
+        String status;
+
+        @Option(names = "--resolve", paramLabel = "ID", description = "Write the kept version of this conflict's row here, mark it resolved, audit it.")
+        UUID resolve;
+
+        @Option(names = "--keep", paramLabel = "local|remote", description = "With --resolve: the version to keep.")
+        String keep;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Conflicts conflicts = Conflicts.of(options.service().ready());
+            PrintWriter out = spec.commandLine().getOut();
+            if (resolve != null) {
+                if (keep == null) {
+                    throw TownHallException.forField(ErrorCode.INVALID_INPUT, "keep", "--resolve needs --keep local or --keep remote");
+                }
+                Conflict c = conflicts.resolve(resolve, keep);
+                out.println("resolved conflict " + c.id() + " (" + c.table() + " " + c.rowId() + "): kept " + c.winner());
+                return 0;
+            }
+            if (keep != null) {
+                throw TownHallException.forField(ErrorCode.INVALID_INPUT, "keep", "--keep goes with --resolve ID");
+            }
+            TextTable table = TextTable.of("id", "table", "row", "detected", "policy", "winner", "status", "local hlc",
+                    "remote hlc", "peer");
+            for (Conflict c : conflicts.list(Optional.ofNullable(peer), status)) {
+                table.row(c.id().toString(), c.table(), c.rowId().toString(),
+                        c.detectedAt().truncatedTo(ChronoUnit.SECONDS).toString(), c.policy(), c.winner(), c.status(),
+                        c.localHlc(), c.remoteHlc(), c.peer().orElse("-"));
+            }
+            table.print(out);
+            return 0;
         }
     }
 }
