@@ -26,12 +26,13 @@ ALTER TABLE sync.conflicts
 --comment: the town order of town_precedence for shared rows: position 1 wins over 2; unlisted towns rank below all
 -- Owner only and not synced: every node must hold the same order (like the migrations), or nodes decide differently.
 CREATE TABLE sync.town_order (
-    town_id    uuid        NOT NULL,
+    -- not town_id: this is not a tenant table (no row belongs to a town), it ranks towns
+    town       uuid        NOT NULL,
     position   integer     NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT town_order_pkey PRIMARY KEY (town_id),
+    CONSTRAINT town_order_pkey PRIMARY KEY (town),
     CONSTRAINT town_order_position_key UNIQUE (position),
-    CONSTRAINT town_order_town_fkey FOREIGN KEY (town_id) REFERENCES core.towns (id) ON DELETE CASCADE,
+    CONSTRAINT town_order_town_fkey FOREIGN KEY (town) REFERENCES core.towns (id) ON DELETE CASCADE,
     CONSTRAINT town_order_position_check CHECK (position > 0)
 );
 REVOKE ALL ON sync.town_order FROM townhall_app, townhall_analytics, PUBLIC;
@@ -54,7 +55,7 @@ AS $$
             CASE WHEN EXISTS (SELECT 1 FROM core.towns t WHERE t.id = p_writer_town AND t.is_capital) THEN 1 ELSE 0 END
         WHEN 'town_precedence' THEN
             CASE WHEN p_visibility = 'private' THEN CASE WHEN p_writer_town = p_row_town THEN 1 ELSE 0 END
-                 ELSE coalesce((SELECT -o.position FROM sync.town_order o WHERE o.town_id = p_writer_town), -2147483647)
+                 ELSE coalesce((SELECT -o.position FROM sync.town_order o WHERE o.town = p_writer_town), -2147483647)
             END
     END
 $$;
