@@ -86,6 +86,31 @@ class ConflictPoliciesTest {
     }
 
     @Test
+    void townPrecedenceOnASharedRowFollowsTheTownOrderNotTheRowsTown() throws SQLException {
+        UUID id = insert(a, "crm.contacts", "first_name");
+        exec(a, "UPDATE crm.contacts SET town_id = ?, visibility = 'shared' WHERE id = ?", towns.town("aurora").id(), id);
+        agent.runOnce(peerB, b.owner());
+        for (Database db : new Database[] {a, b}) {
+            exec(db, "INSERT INTO sync.town_order (town, position) VALUES (?, 1), (?, 2)",
+                    towns.town("fluenti").id(), towns.town("aurora").id());
+        }
+        try {
+            update(b, "flo", "fluenti", "crm.contacts", "first_name", id, "FirstInTheOrder");
+            update(a, "cap", "aurora", "crm.contacts", "first_name", id, "TheRowsTown");
+            assertThat(newestHlc(b, id)).isLessThan(newestHlc(a, id));
+
+            syncTwice();
+
+            assertConverged("crm.contacts", "first_name", id, "FirstInTheOrder");
+            assertOneConflict(id, "town_precedence", "FirstInTheOrder", "TheRowsTown");
+        } finally {
+            for (Database db : new Database[] {a, b}) {
+                exec(db, "DELETE FROM sync.town_order");
+            }
+        }
+    }
+
+    @Test
     void capitalWinsTheCapitalsWriteBeatsALaterTownWrite() throws SQLException {
         setPolicy("crm.companies", "capital_wins");
         UUID id = insert(a, "crm.companies", "name");
