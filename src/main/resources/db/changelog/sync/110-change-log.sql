@@ -51,7 +51,7 @@ COMMENT ON TABLE sync.changes IS 'change log of synced tables, written by sync.c
 --rollback DROP TABLE sync.changes;
 
 --changeset townhall:sync-111-synced-tables
---comment: the tables whose writes are captured, each with its conflict policy (decision 42 defines them)
+--comment: the tables whose writes are captured, each with its conflict policy (decision 43 defines them)
 CREATE TABLE sync.synced_tables (
     table_name text        NOT NULL,
     policy     text        NOT NULL DEFAULT 'town_precedence',

@@ -1,6 +1,6 @@
 --liquibase formatted sql
 
--- The third layer of issue 12: conflict policies per synced table (decision 42). A conflict is a remote change made
+-- The third layer of issue 12: conflict policies per synced table (decision 43). A conflict is a remote change made
 -- without seeing the row's local version (its base_hlc is older); the policy ranks both versions, a tie goes to the
 -- later (hlc, origin node). Both nodes rank with the same data, so they reach the same answer.
 
