@@ -4,6 +4,8 @@ import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.db.Endpoint;
+import dev.townhall.sync.Conflict;
+import dev.townhall.sync.Conflicts;
 import dev.townhall.sync.Convergence;
 import dev.townhall.sync.FlowReport;
 import dev.townhall.sync.Peer;
@@ -34,9 +36,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-@Command(name = "sync", description = "Sync with other TownHall databases (peers): add, remove, run, status, verify.",
+@Command(name = "sync", description = "Sync with other TownHall databases (peers): add, remove, run, status, verify, conflicts.",
         subcommands = {SyncCommand.AddPeer.class, SyncCommand.RemovePeer.class, SyncCommand.Run.class,
-                SyncCommand.Status.class, SyncCommand.Verify.class})
+                SyncCommand.Status.class, SyncCommand.Verify.class, SyncCommand.ConflictsCommand.class})
 final class SyncCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -317,6 +319,53 @@ final class SyncCommand implements Runnable {
                         + String.join(", ", sample.stream().map(UUID::toString).toList())
                         + (count > sample.size() ? ", …" : ""));
             }
+        }
+    }
+
+    @Command(name = "conflicts", description = "List kept sync conflicts, or resolve one by hand (--resolve ID --keep local|remote).")
+    static final class ConflictsCommand implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions options;
+
+        @Option(names = "--peer", paramLabel = "NAME", description = "Only conflicts with this peer's changes.")
+        String peer;
+
+        @Option(names = "--status", paramLabel = "decided|needs_review|resolved|dismissed|all", defaultValue = "all")
+        String status;
+
+        @Option(names = "--resolve", paramLabel = "ID", description = "Write the kept version of this conflict's row here, mark it resolved, audit it.")
+        UUID resolve;
+
+        @Option(names = "--keep", paramLabel = "local|remote", description = "With --resolve: the version to keep.")
+        String keep;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Conflicts conflicts = Conflicts.of(options.service().ready());
+            PrintWriter out = spec.commandLine().getOut();
+            if (resolve != null) {
+                if (keep == null) {
+                    throw TownHallException.forField(ErrorCode.INVALID_INPUT, "keep", "--resolve needs --keep local or --keep remote");
+                }
+                Conflict c = conflicts.resolve(resolve, keep);
+                out.println("resolved conflict " + c.id() + " (" + c.table() + " " + c.rowId() + "): kept " + c.winner());
+                return 0;
+            }
+            if (keep != null) {
+                throw TownHallException.forField(ErrorCode.INVALID_INPUT, "keep", "--keep goes with --resolve ID");
+            }
+            TextTable table = TextTable.of("id", "table", "row", "detected", "policy", "winner", "status", "local hlc",
+                    "remote hlc", "peer");
+            for (Conflict c : conflicts.list(Optional.ofNullable(peer), status)) {
+                table.row(c.id().toString(), c.table(), c.rowId().toString(),
+                        c.detectedAt().truncatedTo(ChronoUnit.SECONDS).toString(), c.policy(), c.winner(), c.status(),
+                        c.localHlc(), c.remoteHlc(), c.peer().orElse("-"));
+            }
+            table.print(out);
+            return 0;
         }
     }
 }

@@ -11,7 +11,9 @@ import java.util.UUID;
  * @param originNode the node where the write was first made
  * @param operation  insert, update, delete (tombstone), move_out (tombstone in the old scope) or move_in
  * @param rowData    the row image as JSON text; null for delete and move_out
+ * @param writerTown the town the writing transaction acted in; null for a write outside a town context
+ * @param baseHlc    the hlc of the row version this write replaced where it was made; null when none was logged
  */
 public record Change(long id, long txid, long hlc, UUID originNode, String table, UUID rowId, UUID orgId, UUID townId,
-                     String visibility, List<UUID> sharedWith, String operation, String rowData) {
+                     String visibility, List<UUID> sharedWith, String operation, String rowData, UUID writerTown, Long baseHlc) {
 }

@@ -11,6 +11,10 @@
 -- a peer that receives both applies an update, one that holds only the old scope deletes, one that holds only the
 -- new scope inserts, and the row's new content never reaches a replica of the old scope.
 -- origin_node: the node where the change was first made (this node, or the remote origin the sync agent applied).
+-- writer_town_id: the town the writing transaction acted in (core.acting_town_id(), carried along when applied
+-- elsewhere); NULL for a write outside a town context (owner, migrations, imports). Conflict policies rank by it.
+-- base_hlc: the hlc of the row's version this write replaced on the node that made it (the row's previous change
+-- there); a remote change whose base is older than the local version was made without seeing it: a conflict.
 -- Owner only: RLS is forced and the one policy admits no row, so only roles that bypass RLS (the owner) reach it.
 CREATE TABLE sync.changes (
     id          bigint          GENERATED ALWAYS AS IDENTITY,
@@ -25,6 +29,8 @@ CREATE TABLE sync.changes (
     shared_with uuid[]          NOT NULL,
     operation   text            NOT NULL,
     row_data    jsonb,
+    writer_town_id uuid,
+    base_hlc    bigint,
     created_at  timestamptz     NOT NULL DEFAULT now(),
     CONSTRAINT changes_pkey PRIMARY KEY (id),
     CONSTRAINT changes_table_name_check CHECK (table_name ~ '^[a-z_]+\.[a-z_]+$'),
@@ -45,14 +51,14 @@ COMMENT ON TABLE sync.changes IS 'change log of synced tables, written by sync.c
 --rollback DROP TABLE sync.changes;
 
 --changeset townhall:sync-111-synced-tables
---comment: the tables whose writes are captured, each with its conflict policy (set by later sessions)
+--comment: the tables whose writes are captured, each with its conflict policy (decision 43 defines them)
 CREATE TABLE sync.synced_tables (
     table_name text        NOT NULL,
     policy     text        NOT NULL DEFAULT 'town_precedence',
     created_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT synced_tables_pkey PRIMARY KEY (table_name),
     CONSTRAINT synced_tables_table_name_check CHECK (table_name ~ '^[a-z_]+\.[a-z_]+$'),
-    CONSTRAINT synced_tables_policy_check CHECK (policy IN ('town_precedence', 'last_write_wins', 'manual'))
+    CONSTRAINT synced_tables_policy_check CHECK (policy IN ('town_precedence', 'capital_wins', 'last_write_wins'))
 );
 REVOKE ALL ON sync.synced_tables FROM townhall_app, townhall_analytics, PUBLIC;
 COMMENT ON TABLE sync.synced_tables IS 'global: the synced tables and their conflict policy; maintained by sync.enable_capture()';

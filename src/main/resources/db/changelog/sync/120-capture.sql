@@ -8,6 +8,8 @@
 -- Origin: the sync agent applies a remote change with SET LOCAL townhall.sync_origin = '<origin node uuid>' and
 -- townhall.sync_hlc = '<remote hlc>'; both are honoured only for a login that bypasses RLS (the owner role, as
 -- core.audit_statement's bulk switch), so no application or compat session can pass its writes off as remote.
+-- The agent also sets townhall.sync_writer_town (the remote change's writer_town_id, empty for none); a local
+-- write records core.acting_town_id(). base_hlc is the hlc of the row's latest change logged here.
 CREATE FUNCTION sync.capture_change() RETURNS trigger
     LANGUAGE plpgsql
     SECURITY DEFINER
@@ -19,6 +21,8 @@ DECLARE
     v_new      jsonb;
     v_origin   uuid := sync.local_node_id();
     v_hlc      bigint;
+    v_writer   uuid;
+    v_base     bigint;
 BEGIN
     IF TG_OP <> 'DELETE' THEN
         v_new := to_jsonb(NEW) - v_excluded;
@@ -31,38 +35,43 @@ BEGIN
        AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = session_user AND (r.rolbypassrls OR r.rolsuper)) THEN
         v_origin := current_setting('townhall.sync_origin')::uuid;
         v_hlc := nullif(current_setting('townhall.sync_hlc', true), '')::bigint;
+        v_writer := nullif(current_setting('townhall.sync_writer_town', true), '')::uuid;
         IF v_hlc IS NULL THEN
             RAISE EXCEPTION 'townhall.sync_origin is set, so townhall.sync_hlc must carry the remote change''s clock'
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
     ELSE
         v_hlc := sync.hlc_now();
+        v_writer := core.acting_town_id();
     END IF;
+    SELECT c.hlc INTO v_base FROM sync.changes c
+    WHERE c.table_name = v_table AND c.row_id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END)
+    ORDER BY c.id DESC LIMIT 1;
 
     IF TG_OP = 'INSERT' THEN
         INSERT INTO sync.changes (hlc, origin_node, table_name, row_id, org_id, town_id, visibility, shared_with,
-                                  operation, row_data)
+                                  operation, row_data, writer_town_id, base_hlc)
         VALUES (v_hlc, v_origin, v_table, NEW.id, NEW.org_id, NEW.town_id, NEW.visibility, NEW.shared_with,
-                'insert', v_new);
+                'insert', v_new, v_writer, v_base);
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO sync.changes (hlc, origin_node, table_name, row_id, org_id, town_id, visibility, shared_with,
-                                  operation, row_data)
+                                  operation, row_data, writer_town_id, base_hlc)
         VALUES (v_hlc, v_origin, v_table, OLD.id, OLD.org_id, OLD.town_id, OLD.visibility, OLD.shared_with,
-                'delete', NULL);
+                'delete', NULL, v_writer, v_base);
     ELSIF (OLD.org_id, OLD.town_id, OLD.visibility, OLD.shared_with)
           IS DISTINCT FROM (NEW.org_id, NEW.town_id, NEW.visibility, NEW.shared_with) THEN
         -- a move: a tombstone where the row was visible, the image where it is now
         INSERT INTO sync.changes (hlc, origin_node, table_name, row_id, org_id, town_id, visibility, shared_with,
-                                  operation, row_data)
+                                  operation, row_data, writer_town_id, base_hlc)
         VALUES (v_hlc, v_origin, v_table, OLD.id, OLD.org_id, OLD.town_id, OLD.visibility, OLD.shared_with,
-                'move_out', NULL),
+                'move_out', NULL, v_writer, v_base),
                (v_hlc, v_origin, v_table, NEW.id, NEW.org_id, NEW.town_id, NEW.visibility, NEW.shared_with,
-                'move_in', v_new);
+                'move_in', v_new, v_writer, v_base);
     ELSE
         INSERT INTO sync.changes (hlc, origin_node, table_name, row_id, org_id, town_id, visibility, shared_with,
-                                  operation, row_data)
+                                  operation, row_data, writer_town_id, base_hlc)
         VALUES (v_hlc, v_origin, v_table, NEW.id, NEW.org_id, NEW.town_id, NEW.visibility, NEW.shared_with,
-                'update', v_new);
+                'update', v_new, v_writer, v_base);
     END IF;
     RETURN NULL;
 END

@@ -306,6 +306,7 @@ class ConstraintsTest {
             "reason", "'apply_error'", "last_error", "'foreign key'", "retry_count", "3");
     static final Row SYNCED_TABLES = Row.plain("sync.synced_tables",
             "table_name", "'crm.planted'", "policy", "'last_write_wins'");
+    static final Row TOWN_ORDER = Row.plain("sync.town_order", "town", AURORA, "position", "1");
     static final Row INTEGRATIONS = Row.tenant("sync.integrations",
             "provider", "'hubspot'", "name", "'HubSpot'", "account_identifier", "'portal-1'", "status", "'active'",
             "scopes", "ARRAY['crm.objects.read']", "config", "'{}'::jsonb", "credentials_ref", "'vault:hubspot'",
@@ -355,7 +356,7 @@ class ConstraintsTest {
             CODE_CONVERSATIONS, CODE_MESSAGES, CODE_BLOCKS, LEARNED_PATTERNS,
             INSIGHTS, MARKET_INTELLIGENCE,
             PEERS, PENDING_SYNC, CONFLICTS, INTEGRATIONS, WEBHOOKS, CHANGES, SYNCED_TABLES, LOCAL_NODE,
-            PEER_PROGRESS, APPLIED_CHANGES, PARKED_CHANGES,
+            PEER_PROGRESS, APPLIED_CHANGES, PARKED_CHANGES, TOWN_ORDER,
             IMPORT_RUNS, IMPORT_CHECKPOINTS, ID_MAP, QUARANTINE, MERGE_CONFLICTS, RECONCILIATION, VALUE_ISSUES, FILLED_VALUES);
 
     /** Valid rows other than the base rows: the allowed side of rules whose bad side has a case. */
@@ -870,6 +871,9 @@ class ConstraintsTest {
                 CONFLICTS.check("conflicts_status_check", "status", "'open'"),
                 CONFLICTS.check("conflicts_resolution_check", "winner", "NULL"),
                 CONFLICTS.check("conflicts_resolution_check", "resolved_at", "NULL"),
+                CONFLICTS.check("conflicts_decided_check", "status", "'decided'", "winner", "NULL", "resolved_at", "NULL"),
+                TOWN_ORDER.check("town_order_position_check", "position", "0"),
+                TOWN_ORDER.foreignKey("town_order_town_fkey", "town", NEW_ID),
 
                 INTEGRATIONS.check("integrations_provider_check", "provider", "'myspace'"),
                 INTEGRATIONS.check("integrations_name_check", "name", "' '"),

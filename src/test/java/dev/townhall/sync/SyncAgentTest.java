@@ -133,7 +133,7 @@ class SyncAgentTest {
         assertThat(row(a, id)).contains("\"" + winner + "\"").isEqualTo(row(b, id));
         String conflicts = """
                 SELECT count(*) FROM sync.conflicts
-                WHERE row_id = ? AND policy = 'last_write_wins' AND winner = 'local'
+                WHERE row_id = ? AND policy = 'town_precedence' AND winner = 'local'
                   AND local_version ->> 'first_name' = ? AND remote_version ->> 'first_name' = ?""";
         assertThat(count(a, conflicts, id, winner, loser) + count(b, conflicts, id, winner, loser)).isEqualTo(1);
     }

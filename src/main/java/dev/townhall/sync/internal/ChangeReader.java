@@ -49,7 +49,8 @@ public final class ChangeReader {
 
     private static final String CHANGES = SELECTED.formatted("""
             SELECT c.id, c.txid::text, c.hlc, c.origin_node, c.table_name, c.row_id, c.org_id, c.town_id,
-                   c.visibility::text, c.shared_with, c.operation, c.row_data::text""", "ORDER BY c.txid, c.id LIMIT ?");
+                   c.visibility::text, c.shared_with, c.operation, c.row_data::text,
+                   c.writer_town_id, c.base_hlc""", "ORDER BY c.txid, c.id LIMIT ?");
 
     private static final String COUNT = SELECTED.formatted("SELECT count(*), min(c.created_at)", "");
 
@@ -151,7 +152,8 @@ public final class ChangeReader {
                     out.add(new Change(rs.getLong(1), Long.parseLong(rs.getString(2)), rs.getLong(3),
                             rs.getObject(4, UUID.class), rs.getString(5), rs.getObject(6, UUID.class),
                             rs.getObject(7, UUID.class), rs.getObject(8, UUID.class), rs.getString(9),
-                            uuids(rs.getArray(10)), rs.getString(11), rs.getString(12)));
+                            uuids(rs.getArray(10)), rs.getString(11), rs.getString(12),
+                            rs.getObject(13, UUID.class), rs.getObject(14, Long.class)));
                 }
             }
             return out;

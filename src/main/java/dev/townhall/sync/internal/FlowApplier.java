@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Endpoint;
-import dev.townhall.db.Identifiers;
 import dev.townhall.sync.Batch;
 import dev.townhall.sync.Change;
 import dev.townhall.sync.FlowReport;
@@ -41,7 +40,7 @@ public final class FlowApplier {
     private final UUID sourceNode;
     private final PeerFilter filter;
     private final Options options;
-    private final Map<String, TableShape> shapes = new HashMap<>();
+    private final Map<String, RowWriter> writers = new HashMap<>();
 
     public FlowApplier(Endpoint source, Endpoint dest, UUID sourceNode, PeerFilter filter, Options options) {
         this.source = source;
@@ -173,66 +172,73 @@ public final class FlowApplier {
     }
 
     /**
-     * Last-write-wins by (HLC, origin node) against the newest version of the row this node has logged. A version
-     * this node has already logged (relayed by another peer) and an older one of the same origin are skipped; an
-     * older one of another origin loses and is kept in {@code sync.conflicts} with the local row.
+     * Applies a change unless this node already has it or something newer from its origin, or it conflicts and
+     * loses. It conflicts when it was made without seeing the row's current version here (the latest change logged
+     * for the row): its base is older than that version's hlc. Then the table's policy ranks both versions
+     * ({@code sync.conflict_rank}), equal ranks going to the later (hlc, origin); the node that refuses the losing
+     * change keeps it in {@code sync.conflicts} with the local winner, the other node simply applies the winner, so
+     * each conflict is kept once.
      */
     private Outcome applyOne(Connection c, Change change) throws SQLException {
-        TableShape table = shape(c, change.table());
+        RowWriter table = writer(c, change.table());
+        String policy;
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT bool_or(hlc = ? AND origin_node = ?) AS seen,
-                       bool_or((hlc, origin_node) > (?, ?) AND origin_node <> ?) AS newer_elsewhere,
-                       bool_or(hlc > ? AND origin_node = ?) AS newer_same_origin,
-                       max(hlc) AS newest
-                FROM sync.changes WHERE table_name = ? AND row_id = ?""")) {
+                WITH r AS (SELECT ?::bigint AS hlc, ?::uuid AS origin, ?::uuid AS writer, ?::uuid AS town,
+                                  ?::core.visibility AS visibility, ?::bigint AS base),
+                     here AS (SELECT * FROM sync.changes WHERE table_name = ? AND row_id = ?),
+                     current AS (SELECT * FROM here ORDER BY id DESC LIMIT 1)
+                SELECT EXISTS (SELECT 1 FROM here WHERE here.hlc = r.hlc AND here.origin_node = r.origin) AS seen,
+                       EXISTS (SELECT 1 FROM here WHERE here.hlc > r.hlc AND here.origin_node = r.origin) AS superseded,
+                       current.hlc IS NULL OR coalesce(r.base >= current.hlc, false) AS follows,
+                       (sync.conflict_rank(s.policy, r.writer, r.town, r.visibility), r.hlc, r.origin)
+                           > (sync.conflict_rank(s.policy, current.writer_town_id, current.town_id, current.visibility),
+                              current.hlc, current.origin_node) AS remote_wins,
+                       current.hlc AS current_hlc, s.policy
+                FROM r CROSS JOIN sync.synced_tables s LEFT JOIN current ON true
+                WHERE s.table_name = ?""")) {
             ps.setLong(1, change.hlc());
             ps.setObject(2, change.originNode());
-            ps.setLong(3, change.hlc());
-            ps.setObject(4, change.originNode());
-            ps.setObject(5, change.originNode());
-            ps.setLong(6, change.hlc());
-            ps.setObject(7, change.originNode());
-            ps.setString(8, change.table());
-            ps.setObject(9, change.rowId());
+            ps.setObject(3, change.writerTown());
+            ps.setObject(4, change.townId());
+            ps.setString(5, change.visibility());
+            ps.setObject(6, change.baseHlc());
+            ps.setString(7, change.table());
+            ps.setObject(8, change.rowId());
+            ps.setString(9, change.table());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                if (rs.getBoolean("seen") || rs.getBoolean("newer_same_origin") && !rs.getBoolean("newer_elsewhere")) {
+                if (rs.getBoolean("seen") || rs.getBoolean("superseded")) {
                     return Outcome.SKIPPED;
                 }
-                if (rs.getBoolean("newer_elsewhere")) {
-                    keepConflict(c, table, change, rs.getLong("newest"));
+                policy = rs.getString("policy");
+                if (!rs.getBoolean("follows") && !rs.getBoolean("remote_wins")) {
+                    keepConflict(c, table, change, rs.getLong("current_hlc"), policy);
                     return Outcome.CONFLICT;
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT set_config('townhall.sync_origin', ?, true), set_config('townhall.sync_hlc', ?, true)")) {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT set_config('townhall.sync_origin', ?, true), set_config('townhall.sync_hlc', ?, true),
+                       set_config('townhall.sync_writer_town', ?, true)""")) {
             ps.setString(1, change.originNode().toString());
             ps.setString(2, Long.toString(change.hlc()));
+            ps.setString(3, change.writerTown() == null ? "" : change.writerTown().toString());
             ps.execute();
         }
-        boolean tombstone = change.rowData() == null;
-        try (PreparedStatement ps = c.prepareStatement(tombstone ? table.delete() : table.upsert())) {
-            if (tombstone) {
-                ps.setObject(1, change.rowId());
-            } else {
-                ps.setString(1, change.rowData());
-            }
-            ps.executeUpdate();
-        }
+        table.write(c, change.rowId(), change.rowData());
         return Outcome.APPLIED;
     }
 
-    private void keepConflict(Connection c, TableShape table, Change change, long localHlc) throws SQLException {
+    private void keepConflict(Connection c, RowWriter table, Change change, long localHlc, String policy)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO sync.conflicts (org_id, town_id, visibility, shared_with, table_name, row_id,
                                             remote_peer_id, local_hlc, remote_hlc, local_version, remote_version,
-                                            policy, winner, status, resolved_at)
+                                            policy, winner, status)
                 VALUES (?, ?, ?::core.visibility, ?, ?, ?, (SELECT id FROM sync.peers WHERE node_id = ?),
                         sync.hlc_to_text(?), sync.hlc_to_text(?),
                         coalesce((""" + table.image() + """
-                ), 'null'::jsonb), coalesce(?::jsonb, 'null'::jsonb),
-                        'last_write_wins', 'local', 'resolved', now())""")) {
+                ), 'null'::jsonb), coalesce(?::jsonb, 'null'::jsonb), ?, 'local', 'decided')""")) {
             ps.setObject(1, change.orgId());
             ps.setObject(2, change.townId());
             ps.setString(3, change.visibility());
@@ -244,6 +250,7 @@ public final class FlowApplier {
             ps.setLong(9, change.hlc());
             ps.setObject(10, change.rowId());
             ps.setString(11, change.rowData());
+            ps.setString(12, policy);
             ps.executeUpdate();
         }
     }
@@ -407,11 +414,11 @@ public final class FlowApplier {
         }
     }
 
-    private TableShape shape(Connection c, String table) throws SQLException {
-        TableShape known = shapes.get(table);
+    private RowWriter writer(Connection c, String table) throws SQLException {
+        RowWriter known = writers.get(table);
         if (known == null) {
-            known = TableShape.load(c, table);
-            shapes.put(table, known);
+            known = RowWriter.load(c, table);
+            writers.put(table, known);
         }
         return known;
     }
@@ -438,41 +445,5 @@ public final class FlowApplier {
         }
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
-    }
-
-    /** The SQL that writes one synced table: an upsert by id of its non-generated columns, a delete, its row image. */
-    private record TableShape(String upsert, String delete, String image) {
-        static TableShape load(Connection c, String table) throws SQLException {
-            List<String> columns = new ArrayList<>();
-            List<String> updatable = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT a.attname, a.attidentity = 'a'
-                    FROM sync.synced_tables s
-                    JOIN pg_attribute a ON a.attrelid = s.table_name::regclass
-                    WHERE s.table_name = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-                    ORDER BY a.attnum""")) {
-                ps.setString(1, table);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String column = Identifiers.quote(rs.getString(1));
-                        columns.add(column);
-                        if (!rs.getBoolean(2) && !rs.getString(1).equals("id")) {
-                            updatable.add(column + " = EXCLUDED." + column);
-                        }
-                    }
-                }
-            }
-            if (columns.isEmpty()) {
-                throw new SQLException("table " + table + " is not synced on this node", "42P01");
-            }
-            int dot = table.indexOf('.');
-            String name = Identifiers.quote(table.substring(0, dot)) + "." + Identifiers.quote(table.substring(dot + 1));
-            String list = String.join(", ", columns);
-            String upsert = "INSERT INTO " + name + " (" + list + ") OVERRIDING SYSTEM VALUE SELECT " + list
-                    + " FROM jsonb_populate_record(NULL::" + name + ", ?::jsonb) ON CONFLICT (id) DO UPDATE SET "
-                    + String.join(", ", updatable);
-            return new TableShape(upsert, "DELETE FROM " + name + " WHERE id = ?",
-                    "SELECT to_jsonb(r) FROM " + name + " r WHERE r.id = ?");
-        }
     }
 }

@@ -1,0 +1,62 @@
+package dev.townhall.sync.internal;
+
+import dev.townhall.db.Identifiers;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The SQL that writes one synced table as its owner: an upsert by id of its non-generated columns, a delete, its
+ * row image. Used by the agent to apply changes and by a manual conflict resolution to write the kept version.
+ */
+public record RowWriter(String upsert, String delete, String image) {
+    public static RowWriter load(Connection c, String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        List<String> updatable = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT a.attname, a.attidentity = 'a'
+                FROM sync.synced_tables s
+                JOIN pg_attribute a ON a.attrelid = s.table_name::regclass
+                WHERE s.table_name = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+                ORDER BY a.attnum""")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String column = Identifiers.quote(rs.getString(1));
+                    columns.add(column);
+                    if (!rs.getBoolean(2) && !rs.getString(1).equals("id")) {
+                        updatable.add(column + " = EXCLUDED." + column);
+                    }
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            throw new SQLException("table " + table + " is not synced on this node", "42P01");
+        }
+        int dot = table.indexOf('.');
+        String name = Identifiers.quote(table.substring(0, dot)) + "." + Identifiers.quote(table.substring(dot + 1));
+        String list = String.join(", ", columns);
+        String upsert = "INSERT INTO " + name + " (" + list + ") OVERRIDING SYSTEM VALUE SELECT " + list
+                + " FROM jsonb_populate_record(NULL::" + name + ", ?::jsonb) ON CONFLICT (id) DO UPDATE SET "
+                + String.join(", ", updatable);
+        return new RowWriter(upsert, "DELETE FROM " + name + " WHERE id = ?",
+                "SELECT to_jsonb(r) FROM " + name + " r WHERE r.id = ?");
+    }
+
+    /** Writes a version of the row: its image (JSON text) upserted, or the row deleted when the image is null. */
+    public void write(Connection c, UUID rowId, String image) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(image == null ? delete : upsert)) {
+            if (image == null) {
+                ps.setObject(1, rowId);
+            } else {
+                ps.setString(1, image);
+            }
+            ps.executeUpdate();
+        }
+    }
+}
