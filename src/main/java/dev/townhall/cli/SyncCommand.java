@@ -11,6 +11,7 @@ import dev.townhall.sync.FlowReport;
 import dev.townhall.sync.Peer;
 import dev.townhall.sync.PeerStatus;
 import dev.townhall.sync.Peers;
+import dev.townhall.sync.PruneReport;
 import dev.townhall.sync.RunReport;
 import dev.townhall.sync.SyncAgent;
 import dev.townhall.sync.VerifyReport;
@@ -137,14 +138,24 @@ final class SyncCommand implements Runnable {
             List<String> header = new ArrayList<>(List.of("peer"));
             header.addAll(COUNTS);
             TextTable table = TextTable.of(header);
-            for (Peer peer : Peers.of(db).list()) {
+            List<Peer> peers = Peers.of(db).list();
+            for (Peer peer : peers) {
                 RunReport r = agent.runOnce(peer, urls.endpoint(peer.name()));
                 List<String> row = new ArrayList<>(List.of(r.peer()));
                 counts(r).forEach(n -> row.add(Integer.toString(n)));
                 table.row(row);
             }
             table.print(out);
+            out.println(pruned(agent.prune(peers, peer -> urls.endpoint(peer.name()))));
             return 0;
+        }
+
+        /** What pruning after the runs did, or why our change log was kept whole. */
+        private static String pruned(PruneReport p) {
+            String keys = p.appliedKeys() + " applied-change keys";
+            return p.blockedBy()
+                    .map(why -> "pruned " + keys + "; change log kept: " + why)
+                    .orElse("pruned " + p.changes() + " acknowledged changes, " + keys);
         }
 
         /** The numbers named by {@link #COUNTS}. */
@@ -191,6 +202,11 @@ final class SyncCommand implements Runnable {
                 } catch (TownHallException e) {
                     line.append("failed: ").append(e.getMessage().lines().findFirst().orElse("")).append(';');
                 }
+            }
+            try {
+                line.append(' ').append(pruned(agent.prune(peers, peer -> urls.endpoint(peer.name()))));
+            } catch (TownHallException e) {
+                line.append(" prune failed: ").append(e.getMessage().lines().findFirst().orElse(""));
             }
             return line.toString();
         }

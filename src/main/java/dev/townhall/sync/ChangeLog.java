@@ -34,7 +34,10 @@ public final class ChangeLog {
         return ChangeReader.read(owner, after, maxRows, filter);
     }
 
-    /** Deletes the changes of transactions below {@code before} (every peer has acknowledged them); returns how many. */
+    /**
+     * Deletes the changes of transactions below {@code before} (every peer has acknowledged them), except the newest of
+     * each row per origin, which conflict detection reads (decision 44); returns how many.
+     */
     public long prune(long before) {
         return ChangeReader.prune(owner, before);
     }

@@ -15,8 +15,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Syncs this database with one peer, one run at a time: pull (the peer's changes applied here) and push (ours
@@ -53,6 +56,63 @@ public final class SyncAgent {
                 ? new FlowApplier(db.owner(), peerOwner, local, filter(peer.nodeId(), peer), options).run()
                 : FlowReport.NONE;
         return new RunReport(peer.name(), pulled, pushed);
+    }
+
+    /**
+     * Deletes our changes every peer has read and the applied-change keys that can never be read again (decision 44).
+     * Our log is pruned below the lowest cursor the peers hold for our node in their {@code sync.peer_progress}; a
+     * peer that cannot be reached, reaches another node or has no progress row for us yet blocks it, as does having
+     * no peer at all: nothing has been acknowledged. Every peer counts, whatever its direction here: a pull-only
+     * peer may still pull from us with its own agent. The newest change of each row per origin is always kept.
+     */
+    public PruneReport prune(List<Peer> peers, Function<Peer, Endpoint> endpoints) {
+        long appliedKeys = pruneAppliedKeys(db.owner());
+        if (peers.isEmpty()) {
+            return new PruneReport(0, appliedKeys, Optional.of("no peers"));
+        }
+        UUID local = Peers.nodeId(db.owner());
+        long lowest = Long.MAX_VALUE;
+        for (Peer peer : peers) {
+            OptionalLong acknowledged;
+            try {
+                acknowledged = acknowledged(peer, endpoints.apply(peer), local);
+            } catch (TownHallException e) {
+                return new PruneReport(0, appliedKeys, Optional.of("peer " + peer.name() + " cannot be asked: "
+                        + e.getMessage().lines().findFirst().orElse("")));
+            }
+            if (acknowledged.isEmpty()) {
+                return new PruneReport(0, appliedKeys, Optional.of("peer " + peer.name() + " has not read our changes yet"));
+            }
+            lowest = Math.min(lowest, acknowledged.getAsLong());
+        }
+        return new PruneReport(ChangeLog.of(db).prune(lowest), appliedKeys, Optional.empty());
+    }
+
+    /** The cursor the peer holds for our node, if it has read from us at all. */
+    private static OptionalLong acknowledged(Peer peer, Endpoint peerOwner, UUID local) {
+        if (peer.nodeId() == null || !peer.nodeId().equals(Peers.nodeId(peerOwner))) {
+            throw new TownHallException(ErrorCode.CONFLICT, "its URL does not reach the node it was added as");
+        }
+        try (Connection c = peerOwner.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT cursor FROM sync.peer_progress WHERE source_node = ?")) {
+            ps.setObject(1, local);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot read sync progress at " + peerOwner.describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static long pruneAppliedKeys(Endpoint owner) {
+        try (Connection c = owner.connect(); PreparedStatement ps = c.prepareStatement("SELECT sync.prune_applied_changes()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "could not prune applied-change keys: " + e.getMessage(), e);
+        }
     }
 
     /** The state of both directions with the peer; queued counts include changes of transactions still running. */

@@ -283,9 +283,12 @@ public final class FlowApplier {
 
     private void markApplied(Connection c, Change change) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO sync.applied_changes (source_node, change_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                """
+                INSERT INTO sync.applied_changes (source_node, change_id, source_txid) VALUES (?, ?, ?)
+                ON CONFLICT DO NOTHING""")) {
             ps.setObject(1, sourceNode);
             ps.setLong(2, change.id());
+            ps.setLong(3, change.txid());
             ps.executeUpdate();
         }
     }

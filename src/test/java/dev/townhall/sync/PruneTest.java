@@ -1,0 +1,181 @@
+package dev.townhall.sync;
+
+import dev.townhall.db.Database;
+import dev.townhall.db.Endpoint;
+import dev.townhall.sync.internal.FlowApplier;
+import dev.townhall.testing.PostgresExtension;
+import dev.townhall.testing.TestCluster;
+import dev.townhall.towns.Towns;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two databases of their own (pruning the shared test database would change what other tests read), A and B: A's
+ * change log loses what B has read, except the newest change of each row per origin, and nothing B has not read.
+ */
+@ExtendWith(PostgresExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PruneTest {
+    private static final FlowApplier.Options FAST = new FlowApplier.Options(500, 2, Duration.ofMillis(1));
+
+    private final TestCluster cluster;
+    private Database a;
+    private Database b;
+    private Towns towns;
+    private SyncAgent agent;
+    private Peer peerB;
+
+    PruneTest(TestCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    @BeforeAll
+    void open() throws SQLException {
+        a = cluster.newDatabase("PruneTestA");
+        b = cluster.newDatabase("PruneTestB");
+        exec(a, "SELECT sync.renew_local_node()");
+        exec(b, "SELECT sync.renew_local_node()");
+        towns = Towns.open(a);
+        agent = SyncAgent.of(a, FAST);
+        peerB = Peers.of(a).add("b", b.owner(), Optional.empty(), "both");
+    }
+
+    @AfterAll
+    void close() {
+        towns.close();
+    }
+
+    @Test
+    void changesBothSidesHaveReadArePrunedAndLaterChangesStillSync() throws SQLException {
+        UUID contact = insertContact(a, "Ada");
+        rename(a, contact, "Adah");
+        UUID fromB = insertContact(b, "Bea");
+        agent.runOnce(peerB, b.owner());
+
+        PruneReport report = agent.prune(List.of(peerB), peer -> b.owner());
+
+        assertThat(report.blockedBy()).isEmpty();
+        assertThat(report.changes()).isPositive();
+        assertThat(report.appliedKeys()).isPositive();
+        // the insert B has read is gone; the update, the row's newest version, stays for conflict detection
+        assertThat(operations(a, contact)).containsExactly("update");
+        assertThat(count(a, "SELECT count(*) FROM sync.applied_changes WHERE source_node = ?", peerB.nodeId())).isZero();
+
+        rename(a, contact, "Adele");
+        rename(b, fromB, "Beatrix");
+        agent.runOnce(peerB, b.owner());
+        assertThat(firstName(b, contact)).isEqualTo("Adele");
+        assertThat(firstName(a, fromB)).isEqualTo("Beatrix");
+        assertThat(agent.prune(List.of(peerB), peer -> b.owner()).blockedBy()).isEmpty();
+        assertThat(operations(a, contact)).containsExactly("update");
+    }
+
+    @Test
+    void aChangeNoPeerHasReadIsKept() throws SQLException {
+        agent.runOnce(peerB, b.owner());
+        UUID contact = insertContact(a, "Cleo");
+        rename(a, contact, "Clea");
+
+        PruneReport report = agent.prune(List.of(peerB), peer -> b.owner());
+
+        assertThat(report.blockedBy()).isEmpty();
+        assertThat(operations(a, contact)).containsExactly("insert", "update");
+    }
+
+    @Test
+    void anUnreachableOrNeverSyncedPeerOrNoPeerAtAllBlocksPruning() throws SQLException {
+        agent.runOnce(peerB, b.owner());
+        UUID contact = insertContact(a, "Dora");
+        rename(a, contact, "Dorothea");
+        agent.runOnce(peerB, b.owner());
+        Database c = cluster.newDatabase("PruneTestC");
+        exec(c, "SELECT sync.renew_local_node()");
+        Peer neverSynced = Peers.of(a).add("c", c.owner(), Optional.empty(), "both");
+        Endpoint nowhere = b.owner().withDatabase("prune_test_nowhere");
+        try {
+            PruneReport unreachable = agent.prune(List.of(peerB), peer -> nowhere);
+            PruneReport unread = agent.prune(List.of(peerB, neverSynced), peer -> peer == peerB ? b.owner() : c.owner());
+            PruneReport alone = agent.prune(List.of(), peer -> b.owner());
+
+            assertThat(unreachable.blockedBy()).hasValueSatisfying(why -> assertThat(why).startsWith("peer b cannot be asked"));
+            assertThat(unread.blockedBy()).hasValue("peer c has not read our changes yet");
+            assertThat(alone.blockedBy()).hasValue("no peers");
+            assertThat(List.of(unreachable.changes(), unread.changes(), alone.changes())).containsOnly(0L);
+            assertThat(operations(a, contact)).containsExactly("insert", "update");
+        } finally {
+            Peers.of(a).remove("c");
+        }
+    }
+
+    private UUID insertContact(Database db, String firstName) throws SQLException {
+        UUID id = UUID.randomUUID();
+        exec(db, """
+                INSERT INTO crm.contacts (id, org_id, town_id, first_name, last_name)
+                VALUES (?, ?, ?, ?, 'Prune')""", id, towns.orgId(), towns.town("fluenti").id(), firstName);
+        return id;
+    }
+
+    private static void rename(Database db, UUID id, String firstName) throws SQLException {
+        exec(db, "UPDATE crm.contacts SET first_name = ? WHERE id = ?", firstName, id);
+    }
+
+    private static List<String> operations(Database db, UUID rowId) throws SQLException {
+        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT operation FROM sync.changes WHERE table_name = 'crm.contacts' AND row_id = ? ORDER BY id")) {
+            ps.setObject(1, rowId);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> operations = new ArrayList<>();
+                while (rs.next()) {
+                    operations.add(rs.getString(1));
+                }
+                return operations;
+            }
+        }
+    }
+
+    private static String firstName(Database db, UUID id) throws SQLException {
+        try (Connection c = db.owner().connect();
+             PreparedStatement ps = c.prepareStatement("SELECT first_name FROM crm.contacts WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static long count(Database db, String sql, Object... args) throws SQLException {
+        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void exec(Database db, String sql, Object... args) throws SQLException {
+        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.execute();
+        }
+    }
+}
