@@ -118,6 +118,12 @@ BEGIN
             last_interface = p_interface
         WHERE id = p_instance
         RETURNING id INTO v_id;
+        -- an instance the caller may not change (another user's, under compat-050) fails rather than report a
+        -- row it did not write
+        IF v_id IS NULL THEN
+            RAISE EXCEPTION 'mood: personality instance % is not the acting user''s to change', p_instance
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
     END IF;
     PERFORM set_config('townhall.mood_reason', coalesce(v_reason, ''), true);
     RETURN v_id;
