@@ -17,12 +17,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
+import static dev.townhall.sync.OwnerSql.count;
+import static dev.townhall.sync.OwnerSql.exec;
+import static dev.townhall.sync.OwnerSql.renewNode;
+import static dev.townhall.sync.OwnerSql.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -51,7 +54,7 @@ class ConflictPoliciesTest {
     @BeforeAll
     void open() throws SQLException {
         b = cluster.newDatabase("ConflictPoliciesTestB");
-        exec(b, "SELECT sync.renew_local_node()");
+        renewNode(b);
         towns = Towns.open(a);
         for (Database db : new Database[] {a, b}) {
             try (Towns t = Towns.open(db)) {
@@ -259,32 +262,4 @@ class ConflictPoliciesTest {
         return count(db, "SELECT max(hlc) FROM sync.changes WHERE row_id = ?", id);
     }
 
-    private static String text(Database db, String sql, Object... args) throws SQLException {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = prepare(c, sql, args);
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
-    private static long count(Database db, String sql, Object... args) throws SQLException {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = prepare(c, sql, args);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static void exec(Database db, String sql, Object... args) throws SQLException {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = prepare(c, sql, args)) {
-            ps.execute();
-        }
-    }
-
-    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
-        }
-        return ps;
-    }
 }

@@ -13,12 +13,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
+import static dev.townhall.sync.OwnerSql.count;
+import static dev.townhall.sync.OwnerSql.exec;
+import static dev.townhall.sync.OwnerSql.renewNode;
+import static dev.townhall.sync.OwnerSql.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -136,12 +139,6 @@ class ConvergenceTest {
         return report.tables().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private static void renewNode(Database db) throws SQLException {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement("SELECT sync.renew_local_node()")) {
-            ps.executeQuery().close();
-        }
-    }
-
     /** Inserts a contact; with {@code asFrom} logged as that node's change. */
     private UUID insertContact(Database db, String town, String firstName, UUID asFrom) throws SQLException {
         UUID id = UUID.randomUUID();
@@ -153,6 +150,11 @@ class ConvergenceTest {
             asFrom(db, asFrom, insert, args);
         }
         return id;
+    }
+
+    /** Runs the statement as the sync agent applies a change of {@code origin}: logged with that origin. */
+    private static String row(Database db, UUID id) throws SQLException {
+        return text(db, "SELECT to_jsonb(r)::text FROM crm.contacts r WHERE id = ?", id);
     }
 
     /** Runs the statement as the sync agent applies a change of {@code origin}: logged with that origin. */
@@ -174,30 +176,4 @@ class ConvergenceTest {
         }
     }
 
-    private static String row(Database db, UUID id) throws SQLException {
-        try (Connection c = db.owner().connect();
-             PreparedStatement ps = c.prepareStatement("SELECT to_jsonb(r)::text FROM crm.contacts r WHERE id = ?")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
-
-    private static long count(Database db, String sql) throws SQLException {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static void exec(Database db, String sql, Object... args) throws SQLException {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.execute();
-        }
-    }
 }

@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import static dev.townhall.sync.OwnerSql.count;
+import static dev.townhall.sync.OwnerSql.exec;
+import static dev.townhall.sync.OwnerSql.renewNode;
+import static dev.townhall.sync.OwnerSql.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,8 +52,8 @@ class PruneTest {
     void open() throws SQLException {
         a = cluster.newDatabase("PruneTestA");
         b = cluster.newDatabase("PruneTestB");
-        exec(a, "SELECT sync.renew_local_node()");
-        exec(b, "SELECT sync.renew_local_node()");
+        renewNode(a);
+        renewNode(b);
         towns = Towns.open(a);
         agent = SyncAgent.of(a, FAST);
         peerB = Peers.of(a).add("b", b.owner(), Optional.empty(), "both");
@@ -104,7 +108,7 @@ class PruneTest {
         rename(a, contact, "Dorothea");
         agent.runOnce(peerB, b.owner());
         Database c = cluster.newDatabase("PruneTestC");
-        exec(c, "SELECT sync.renew_local_node()");
+        renewNode(c);
         Peer neverSynced = Peers.of(a).add("c", c.owner(), Optional.empty(), "both");
         Endpoint nowhere = b.owner().withDatabase("prune_test_nowhere");
         try {
@@ -134,6 +138,10 @@ class PruneTest {
         exec(db, "UPDATE crm.contacts SET first_name = ? WHERE id = ?", firstName, id);
     }
 
+    private static String firstName(Database db, UUID id) throws SQLException {
+        return text(db, "SELECT first_name FROM crm.contacts WHERE id = ?", id);
+    }
+
     private static List<String> operations(Database db, UUID rowId) throws SQLException {
         try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(
                 "SELECT operation FROM sync.changes WHERE table_name = 'crm.contacts' AND row_id = ? ORDER BY id")) {
@@ -148,34 +156,4 @@ class PruneTest {
         }
     }
 
-    private static String firstName(Database db, UUID id) throws SQLException {
-        try (Connection c = db.owner().connect();
-             PreparedStatement ps = c.prepareStatement("SELECT first_name FROM crm.contacts WHERE id = ?")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
-
-    private static long count(Database db, String sql, Object... args) throws SQLException {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    private static void exec(Database db, String sql, Object... args) throws SQLException {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.execute();
-        }
-    }
 }

@@ -15,12 +15,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
+import static dev.townhall.sync.OwnerSql.count;
+import static dev.townhall.sync.OwnerSql.exec;
+import static dev.townhall.sync.OwnerSql.renewNode;
+import static dev.townhall.sync.OwnerSql.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -190,12 +193,6 @@ class SyncAgentTest {
 
     // ------------------------------------------------------------------ helpers
 
-    private static void renewNode(Database db) throws SQLException {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement("SELECT sync.renew_local_node()")) {
-            ps.executeQuery().close();
-        }
-    }
-
     private UUID insertContact(Database db, String town, String firstName) throws SQLException {
         try (Connection c = db.owner().connect()) {
             return insertContact(c, town, firstName, null);
@@ -229,13 +226,7 @@ class SyncAgentTest {
 
     /** The contact's whole row as JSON text, or null. */
     private static String row(Database db, UUID id) throws SQLException {
-        try (Connection c = db.owner().connect();
-             PreparedStatement ps = c.prepareStatement("SELECT to_jsonb(r)::text FROM crm.contacts r WHERE id = ?")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        return text(db, "SELECT to_jsonb(r)::text FROM crm.contacts r WHERE id = ?", id);
     }
 
     private static long loggedChanges(Database db, UUID id) throws SQLException {
@@ -246,24 +237,4 @@ class SyncAgentTest {
         return count(db, "SELECT max(hlc) FROM sync.changes WHERE row_id = ?", id);
     }
 
-    private static long count(Database db, String sql, Object... args) throws SQLException {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    private static void exec(Database db, String sql, Object... args) throws SQLException {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.execute();
-        }
-    }
 }
