@@ -221,12 +221,22 @@ class BadInputMatrixTest {
                         "Bearer " + kristina, body, "If-Match", "\"1\"");
                 assertThat(theirs.statusCode()).as(theirs.body()).isEqualTo(readOnlyWrite(route) ? 403 : 404);
                 assertThat(theirs.body().replace(hidden.get(), "ID")).isEqualTo(nobodys.body().replace(randomId, "ID"));
-                assertThat(theirs.headers().map().keySet()).isEqualTo(nobodys.headers().map().keySet());
+                assertThat(endToEndHeaders(theirs)).isEqualTo(endToEndHeaders(nobodys));
                 assertThat(fingerprint(route)).isEqualTo(before);
             }));
         }
         assertThat(covered).as("resources with rows kristina may not see").contains("companies", "contacts");
         return tests.stream();
+    }
+
+    /**
+     * Header names without the hop-by-hop {@code Connection}: Jetty adds {@code Connection: close} when a
+     * request body has not fully arrived by the time the answer is sent, a race of the transport, not the API.
+     */
+    private static Set<String> endToEndHeaders(HttpResponse<String> response) {
+        Set<String> names = new HashSet<>(response.headers().map().keySet());
+        names.remove("connection");
+        return names;
     }
 
     /** A row of the resource's table that exists but that kristina, acting in fluenti, cannot see. */
