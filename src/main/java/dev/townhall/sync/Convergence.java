@@ -13,11 +13,11 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Whether this database and a peer hold the same rows: table by table, over what the peer is meant to hold (every row,
- * or for a town replica its towns plus what is shared with them, the rule the change reader sends by). Each side is
- * read in one snapshot; rows are hashed per id-prefix bucket first and only buckets that differ are compared row by
- * row. The two snapshots are taken moments apart, so a verify while either side is being written can report a change
- * still in flight: verify after a sync run, when both sides are quiet.
+ * Whether this database and a peer hold the same rows: table by table, over what both are meant to hold (every row,
+ * or for a town replica its towns plus what is shared with them, the rule the change reader sends by; see
+ * {@link Scope}). Each side is read in one snapshot; rows are hashed per id-prefix bucket first and only buckets that
+ * differ are compared row by row. The two snapshots are taken moments apart, so a verify while either side is being
+ * written can report a change still in flight: verify after a sync run, when both sides are quiet.
  */
 public final class Convergence {
     private final Database db;
@@ -31,9 +31,9 @@ public final class Convergence {
     }
 
     public VerifyReport verify(Peer peer, Endpoint peerOwner) {
-        SyncAgent.of(db).checkPeer(peer, peerOwner);
-        try (RowHashes here = RowHashes.open(db.owner(), peer.townIds(), peer.includeShared());
-             RowHashes there = RowHashes.open(peerOwner, peer.townIds(), peer.includeShared())) {
+        PeerFilter held = Scope.of(peer, peerOwner, SyncAgent.of(db).checkPeer(peer, peerOwner)).held();
+        try (RowHashes here = RowHashes.open(db.owner(), held.townIds(), held.includeShared());
+             RowHashes there = RowHashes.open(peerOwner, held.townIds(), held.includeShared())) {
             List<VerifyReport.Table> tables = new ArrayList<>();
             for (String table : here.syncedTables()) {
                 tables.add(compare(table, here, there));

@@ -88,7 +88,7 @@ public final class Peers {
     }
 
     public List<Peer> list() {
-        return query("SELECT " + COLUMNS + " ORDER BY name", null);
+        return query(db.owner(), "SELECT " + COLUMNS + " ORDER BY name", null);
     }
 
     public Peer get(String name) {
@@ -97,7 +97,12 @@ public final class Peers {
     }
 
     public Optional<Peer> find(String name) {
-        return query("SELECT " + COLUMNS + " WHERE name = ?", name).stream().findFirst();
+        return query(db.owner(), "SELECT " + COLUMNS + " WHERE name = ?", name).stream().findFirst();
+    }
+
+    /** How the database at {@code owner} lists {@code node} among its own peers, if it does. */
+    static Optional<Peer> listingAt(Endpoint owner, UUID node) {
+        return query(owner, "SELECT " + COLUMNS + " WHERE node_id = ?", node).stream().findFirst();
     }
 
     /** A database's {@code sync.local_node_id()}, asked as its owner. */
@@ -132,10 +137,10 @@ public final class Peers {
         }
     }
 
-    private List<Peer> query(String sql, String name) {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (name != null) {
-                ps.setString(1, name);
+    private static List<Peer> query(Endpoint owner, String sql, Object key) {
+        try (Connection c = owner.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (key != null) {
+                ps.setObject(1, key);
             }
             List<Peer> peers = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -147,7 +152,8 @@ public final class Peers {
             }
             return peers;
         } catch (SQLException e) {
-            throw new TownHallException(ErrorCode.INTERNAL, "cannot read sync.peers: " + e.getMessage(), e);
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot read sync.peers at " + owner.describe() + ": "
+                    + e.getMessage(), e);
         }
     }
 

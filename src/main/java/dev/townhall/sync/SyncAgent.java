@@ -48,12 +48,12 @@ public final class SyncAgent {
 
     /** Pulls from and pushes to the peer (as its direction says) until both logs are read up to their horizon. */
     public RunReport runOnce(Peer peer, Endpoint peerOwner) {
-        UUID local = checkPeer(peer, peerOwner);
+        Scope scope = Scope.of(peer, peerOwner, checkPeer(peer, peerOwner));
         FlowReport pulled = peer.pulls()
-                ? new FlowApplier(peerOwner, db.owner(), peer.nodeId(), filter(local, peer), options).run()
+                ? new FlowApplier(peerOwner, db.owner(), peer.nodeId(), scope.sentToUs(), scope.peerMayWrite(), options).run()
                 : FlowReport.NONE;
         FlowReport pushed = peer.pushes()
-                ? new FlowApplier(db.owner(), peerOwner, local, filter(peer.nodeId(), peer), options).run()
+                ? new FlowApplier(db.owner(), peerOwner, scope.localNode(), scope.sentToPeer(), scope.weMayWrite(), options).run()
                 : FlowReport.NONE;
         return new RunReport(peer.name(), pulled, pushed);
     }
@@ -117,10 +117,10 @@ public final class SyncAgent {
 
     /** The state of both directions with the peer; queued counts include changes of transactions still running. */
     public PeerStatus status(Peer peer, Endpoint peerOwner) {
-        UUID local = checkPeer(peer, peerOwner);
+        Scope scope = Scope.of(peer, peerOwner, checkPeer(peer, peerOwner));
         return new PeerStatus(peer.name(),
-                flow(peerOwner, db.owner(), peer.nodeId(), filter(local, peer)),
-                flow(db.owner(), peerOwner, local, filter(peer.nodeId(), peer)));
+                flow(peerOwner, db.owner(), peer.nodeId(), scope.sentToUs()),
+                flow(db.owner(), peerOwner, scope.localNode(), scope.sentToPeer()));
     }
 
     private static PeerStatus.Flow flow(Endpoint source, Endpoint dest, UUID sourceNode, PeerFilter filter) {
@@ -144,10 +144,6 @@ public final class SyncAgent {
             throw new TownHallException(ErrorCode.INTERNAL, "cannot read sync progress at " + dest.describe() + ": "
                     + e.getMessage(), e);
         }
-    }
-
-    private static PeerFilter filter(UUID receiver, Peer peer) {
-        return new PeerFilter(Optional.of(receiver), peer.townIds(), peer.includeShared());
     }
 
     /** The URL reaches the database the peer was added as, at this database's migration version; returns our node id. */

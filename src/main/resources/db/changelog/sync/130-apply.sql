@@ -56,8 +56,9 @@ COMMENT ON TABLE sync.applied_changes IS 'global: owner only; (source node, chan
 --rollback DROP TABLE sync.applied_changes;
 
 --changeset townhall:sync-133-parked-changes
---comment: changes the agent set aside so they block nothing: a clock too far ahead, or an apply that kept failing
--- clock_skew: never applied (the remote clock is not trusted); apply_error: retried after every run until it applies.
+--comment: changes the agent set aside so they block nothing: a clock too far ahead, a town replica's write it may not make, or an apply that kept failing
+-- clock_skew: never applied (the remote clock is not trusted); not_permitted: a town replica's write to a row of
+-- another town, never applied; apply_error: retried after every run until it applies.
 CREATE TABLE sync.parked_changes (
     source_node uuid        NOT NULL,
     change_id   bigint      NOT NULL,
@@ -76,7 +77,7 @@ CREATE TABLE sync.parked_changes (
     CONSTRAINT parked_changes_pkey PRIMARY KEY (source_node, change_id),
     CONSTRAINT parked_changes_table_name_check CHECK (table_name ~ '^[a-z_]+\.[a-z_]+$'),
     CONSTRAINT parked_changes_operation_check CHECK (operation IN ('insert', 'update', 'delete', 'move_out', 'move_in')),
-    CONSTRAINT parked_changes_reason_check CHECK (reason IN ('clock_skew', 'apply_error')),
+    CONSTRAINT parked_changes_reason_check CHECK (reason IN ('clock_skew', 'not_permitted', 'apply_error')),
     CONSTRAINT parked_changes_retry_count_check CHECK (retry_count >= 0),
     CONSTRAINT parked_changes_change_check CHECK (jsonb_typeof(change) = 'object')
 );

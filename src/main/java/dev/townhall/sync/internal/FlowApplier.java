@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Endpoint;
+import dev.townhall.db.Identifiers;
 import dev.townhall.sync.Batch;
 import dev.townhall.sync.Change;
 import dev.townhall.sync.FlowReport;
@@ -19,6 +20,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -39,14 +42,18 @@ public final class FlowApplier {
     private final Endpoint dest;
     private final UUID sourceNode;
     private final PeerFilter filter;
+    private final Set<UUID> sourceMayWrite;
     private final Options options;
     private final Map<String, RowWriter> writers = new HashMap<>();
 
-    public FlowApplier(Endpoint source, Endpoint dest, UUID sourceNode, PeerFilter filter, Options options) {
+    /** {@code sourceMayWrite}: the towns whose rows a town replica source may write here; empty = any. */
+    public FlowApplier(Endpoint source, Endpoint dest, UUID sourceNode, PeerFilter filter, Set<UUID> sourceMayWrite,
+                       Options options) {
         this.source = source;
         this.dest = dest;
         this.sourceNode = sourceNode;
         this.filter = filter;
+        this.sourceMayWrite = Set.copyOf(sourceMayWrite);
         this.options = options;
     }
 
@@ -129,14 +136,19 @@ public final class FlowApplier {
         int applied = 0;
         for (int i = 0; i < changes.size(); i++) {
             Change change = changes.get(i);
+            Change next = i + 1 < changes.size() ? changes.get(i + 1) : null;
             if (handled(c, change)) {
                 continue;
             }
             Outcome outcome;
+            Optional<String> refusal;
             if (!observe(c, change.hlc())) {
                 parkIn(c, change, "clock_skew", "its clock is more than sync.max_clock_skew() ahead of this node's", 0);
                 outcome = Outcome.PARKED;
-            } else if (isMoveOutBeforeItsMoveIn(change, i + 1 < changes.size() ? changes.get(i + 1) : null)) {
+            } else if ((refusal = refusal(c, change, next)).isPresent()) {
+                parkIn(c, change, "not_permitted", refusal.get(), 0);
+                outcome = Outcome.PARKED;
+            } else if (isMoveOutBeforeItsMoveIn(change, next)) {
                 // a row moved between scopes this node both holds: the move_in that follows updates it in place
                 outcome = Outcome.SKIPPED;
             } else {
@@ -163,6 +175,42 @@ public final class FlowApplier {
             ps.setLong(3, applied);
             ps.setObject(4, sourceNode);
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Why a town replica source may not make this change here, if it may not: the row must belong to one of its towns
+     * both as it is here (if it exists) and as the change leaves it (for a move, where its move_in puts it). Rows
+     * shared with the replica are readable there but belong to their own town, as under row-level security.
+     */
+    private Optional<String> refusal(Connection c, Change change, Change next) throws SQLException {
+        if (sourceMayWrite.isEmpty()) {
+            return Optional.empty();
+        }
+        UUID leavesIn = isMoveOutBeforeItsMoveIn(change, next) ? next.townId() : change.townId();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT (SELECT string_agg(slug, ', ' ORDER BY slug) FROM core.towns WHERE id = ANY (?)) AS replica_of,
+                       (SELECT slug FROM core.towns WHERE id = ?) AS leaves_in,
+                       here.town_id, here.slug
+                FROM (SELECT 1) one
+                LEFT JOIN (SELECT r.town_id, t.slug FROM %s r JOIN core.towns t ON t.id = r.town_id WHERE r.id = ?) here
+                    ON true""".formatted(Identifiers.quoteQualified(change.table())))) {
+            ps.setArray(1, c.createArrayOf("uuid", sourceMayWrite.toArray(UUID[]::new)));
+            ps.setObject(2, leavesIn);
+            ps.setObject(3, change.rowId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                UUID here = rs.getObject("town_id", UUID.class);
+                String replica = "a replica of " + rs.getString("replica_of") + " may not write ";
+                if (here != null && !sourceMayWrite.contains(here)) {
+                    return Optional.of(replica + "this " + change.table() + " row: here it belongs to town "
+                            + rs.getString("slug"));
+                }
+                if (!sourceMayWrite.contains(leavesIn)) {
+                    return Optional.of(replica + "a " + change.table() + " row of town " + rs.getString("leaves_in"));
+                }
+                return Optional.empty();
+            }
         }
     }
 
