@@ -10,6 +10,7 @@ import dev.townhall.sync.Convergence;
 import dev.townhall.sync.FlowReport;
 import dev.townhall.sync.Peer;
 import dev.townhall.sync.PeerStatus;
+import dev.townhall.sync.Policies;
 import dev.townhall.sync.Peers;
 import dev.townhall.sync.PruneReport;
 import dev.townhall.sync.RunReport;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -37,9 +39,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-@Command(name = "sync", description = "Sync with other TownHall databases (peers): add, remove, run, status, verify, conflicts.",
+@Command(name = "sync", description = "Sync with other TownHall databases (peers): add, remove, run, status, verify, conflicts, policy.",
         subcommands = {SyncCommand.AddPeer.class, SyncCommand.RemovePeer.class, SyncCommand.Run.class,
-                SyncCommand.Status.class, SyncCommand.Verify.class, SyncCommand.ConflictsCommand.class})
+                SyncCommand.Status.class, SyncCommand.Verify.class, SyncCommand.ConflictsCommand.class,
+                SyncCommand.Policy.class})
 final class SyncCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -381,6 +384,53 @@ final class SyncCommand implements Runnable {
                         c.localHlc(), c.remoteHlc(), c.peer().orElse("-"));
             }
             table.print(out);
+            return 0;
+        }
+    }
+
+    @Command(name = "policy", description = "Show how conflicts are decided, or set a table's policy (--set TABLE=POLICY)"
+            + " or the town order for shared rows (--town-order A,B,C). Set the same on every peer.")
+    static final class Policy implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions options;
+
+        @Option(names = "--set", paramLabel = "TABLE=POLICY",
+                description = "town_precedence (default), capital_wins or last_write_wins; repeatable.")
+        List<String> set = List.of();
+
+        @Option(names = "--town-order", paramLabel = "A,B,C", split = ",",
+                description = "Towns first to last: under town_precedence a shared row's conflict goes to the earlier writer town.")
+        List<String> townOrder;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Policies policies = Policies.of(options.service().ready());
+            for (String assignment : set) {
+                int eq = assignment.indexOf('=');
+                if (eq <= 0) {
+                    throw TownHallException.forField(ErrorCode.INVALID_INPUT, "set",
+                            "--set takes TABLE=POLICY, like crm.contacts=last_write_wins; got '" + assignment + "'");
+                }
+                policies.setPolicy(assignment.substring(0, eq).strip(), assignment.substring(eq + 1).strip());
+            }
+            if (townOrder != null) {
+                policies.setTownOrder(townOrder.stream().map(String::strip).toList());
+            }
+            Policies.Settings settings = policies.current();
+            PrintWriter out = spec.commandLine().getOut();
+            TextTable table = TextTable.of("table", "policy");
+            settings.tables().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> table.row(e.getKey(), e.getValue()));
+            table.print(out);
+            out.println("town order for shared rows: " + (settings.townOrder().isEmpty()
+                    ? "none (a shared row's conflict goes to the later clock)" : String.join(" > ", settings.townOrder())));
+            if (!set.isEmpty() || townOrder != null) {
+                out.println("changed here (audited); set the same on every peer: sync refuses to run between nodes that"
+                        + " decide conflicts differently");
+            }
             return 0;
         }
     }

@@ -46,9 +46,13 @@ public final class SyncAgent {
         return new SyncAgent(db, options);
     }
 
-    /** Pulls from and pushes to the peer (as its direction says) until both logs are read up to their horizon. */
+    /**
+     * Pulls from and pushes to the peer (as its direction says) until both logs are read up to their horizon; refused
+     * between nodes at different migration versions or with different conflict policies.
+     */
     public RunReport runOnce(Peer peer, Endpoint peerOwner) {
         Scope scope = Scope.of(peer, peerOwner, checkPeer(peer, peerOwner));
+        Policies.requireSame(db.owner(), peerOwner, peer.name());
         FlowReport pulled = peer.pulls()
                 ? new FlowApplier(peerOwner, db.owner(), peer.nodeId(), scope.sentToUs(), scope.peerMayWrite(), options).run()
                 : FlowReport.NONE;
