@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -263,21 +264,32 @@ final class SyncCommand implements Runnable {
             PeerUrls urls = new PeerUrls(options.config().home(), System.getenv());
             SyncAgent agent = SyncAgent.of(db);
             TextTable table = TextTable.of("peer", "direction", "queued", "last success", "lag", "last error", "parked");
+            List<String> unreachable = new ArrayList<>();
             for (Peer peer : Peers.of(db).list()) {
                 PeerStatus s = agent.status(peer, urls.endpoint(peer.name()));
                 row(table, s.peer(), "pull", s.pull());
-                row(table, s.peer(), "push", s.push());
+                if (s.unreachable().isPresent()) {
+                    table.row(s.peer(), "push", "?", "?", "?", "?", "?");
+                } else {
+                    row(table, s.peer(), "push", s.push());
+                }
+                s.unreachable().ifPresent(why -> unreachable.add("peer " + s.peer() + " cannot be asked: " + why));
             }
             PrintWriter out = spec.commandLine().getOut();
             table.print(out);
+            unreachable.forEach(out::println);
             return 0;
         }
 
         private static void row(TextTable table, String peer, String direction, PeerStatus.Flow f) {
-            table.row(peer, direction, Long.toString(f.queued()),
+            table.row(peer, direction, known(f.queued()),
                     f.lastSuccess().map(t -> t.truncatedTo(ChronoUnit.SECONDS).toString()).orElse("never"),
                     f.lag().map(Duration::toSeconds).map(s -> s + " s").orElse("-"), f.lastError().orElse("-"),
-                    Long.toString(f.parked()));
+                    known(f.parked()));
+        }
+
+        private static String known(OptionalLong n) {
+            return n.isPresent() ? Long.toString(n.getAsLong()) : "?";
         }
     }
 

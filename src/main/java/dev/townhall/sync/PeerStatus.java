@@ -3,15 +3,22 @@ package dev.townhall.sync;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 
-/** Both directions of sync with one peer: {@code pull} (its changes applied here) and {@code push} (ours there). */
-public record PeerStatus(String peer, Flow pull, Flow push) {
+/**
+ * Both directions of sync with one peer: {@code pull} (its changes applied here) and {@code push} (ours there). A
+ * peer that cannot be reached shows what this side knows (the pull flow's progress lives here) and why.
+ */
+public record PeerStatus(String peer, Flow pull, Flow push, Optional<String> unreachable) {
     /**
-     * @param queued      changes past the cursor not yet applied
+     * @param queued      changes past the cursor not yet applied; empty when the source cannot be asked
      * @param lag         age of the oldest queued change
-     * @param parked      changes set aside (see {@code sync.parked_changes} on the applying side)
+     * @param parked      changes set aside (see {@code sync.parked_changes} on the applying side); empty when that
+     *                    side cannot be asked
      */
-    public record Flow(long queued, Optional<Instant> lastSuccess, Optional<Duration> lag, Optional<String> lastError,
-                       long parked) {
+    public record Flow(OptionalLong queued, Optional<Instant> lastSuccess, Optional<Duration> lag,
+                       Optional<String> lastError, OptionalLong parked) {
+        static final Flow UNKNOWN = new Flow(OptionalLong.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                OptionalLong.empty());
     }
 }

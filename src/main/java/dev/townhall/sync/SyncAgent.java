@@ -119,15 +119,25 @@ public final class SyncAgent {
         }
     }
 
-    /** The state of both directions with the peer; queued counts include changes of transactions still running. */
+    /**
+     * The state of both directions with the peer; queued counts include changes of transactions still running. A
+     * peer that cannot be reached (or is not the node it was added as) gets the pull flow's progress kept here.
+     */
     public PeerStatus status(Peer peer, Endpoint peerOwner) {
-        Scope scope = Scope.of(peer, peerOwner, checkPeer(peer, peerOwner));
+        Scope scope;
+        try {
+            scope = Scope.of(peer, peerOwner, checkPeer(peer, peerOwner));
+        } catch (TownHallException e) {
+            return new PeerStatus(peer.name(), flow(Optional.empty(), db.owner(), peer.nodeId(), null),
+                    PeerStatus.Flow.UNKNOWN, Optional.of(e.getMessage().lines().findFirst().orElse("")));
+        }
         return new PeerStatus(peer.name(),
-                flow(peerOwner, db.owner(), peer.nodeId(), scope.sentToUs()),
-                flow(db.owner(), peerOwner, scope.localNode(), scope.sentToPeer()));
+                flow(Optional.of(peerOwner), db.owner(), peer.nodeId(), scope.sentToUs()),
+                flow(Optional.of(db.owner()), peerOwner, scope.localNode(), scope.sentToPeer()), Optional.empty());
     }
 
-    private static PeerStatus.Flow flow(Endpoint source, Endpoint dest, UUID sourceNode, PeerFilter filter) {
+    /** A flow's progress as its applying side {@code dest} records it, and its backlog if the source can be asked. */
+    private static PeerStatus.Flow flow(Optional<Endpoint> source, Endpoint dest, UUID sourceNode, PeerFilter filter) {
         try (Connection c = dest.connect(); PreparedStatement ps = c.prepareStatement("""
                 SELECT p.cursor, p.last_success_at, p.last_error,
                        (SELECT count(*) FROM sync.parked_changes k WHERE k.source_node = ?)
@@ -137,12 +147,12 @@ public final class SyncAgent {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long cursor = rs.getLong(1);
-                Timestamp success = rs.getTimestamp(2);
-                ChangeReader.Backlog backlog = ChangeReader.backlog(source, cursor, filter);
-                return new PeerStatus.Flow(backlog.changes(),
-                        Optional.ofNullable(success).map(Timestamp::toInstant),
-                        Optional.ofNullable(backlog.oldest()).map(oldest -> Duration.between(oldest, Instant.now())),
-                        Optional.ofNullable(rs.getString(3)), rs.getLong(4));
+                Optional<ChangeReader.Backlog> backlog = source.map(s -> ChangeReader.backlog(s, cursor, filter));
+                return new PeerStatus.Flow(
+                        backlog.map(b -> OptionalLong.of(b.changes())).orElse(OptionalLong.empty()),
+                        Optional.ofNullable(rs.getTimestamp(2)).map(Timestamp::toInstant),
+                        backlog.map(ChangeReader.Backlog::oldest).map(oldest -> Duration.between(oldest, Instant.now())),
+                        Optional.ofNullable(rs.getString(3)), OptionalLong.of(rs.getLong(4)));
             }
         } catch (SQLException e) {
             throw new TownHallException(ErrorCode.INTERNAL, "cannot read sync progress at " + dest.describe() + ": "

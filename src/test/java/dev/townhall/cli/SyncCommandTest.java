@@ -126,6 +126,24 @@ class SyncCommandTest {
     }
 
     @Test
+    void statusShowsAPeerThatCannotBeReachedWithWhatIsKnownHere() throws Exception {
+        CliRun added = CliRun.against(db, "sync", "add-peer", "gone", "--url", CliRun.databaseUrl(peer.owner()));
+        assertThat(added.status()).as(added.err()).isZero();
+        try {
+            assertThat(CliRun.against(db, "sync", "run", "--once").status()).isZero();
+            Path stored = home.state().resolve("peers").resolve("gone.url");
+            Files.writeString(stored, CliRun.databaseUrl(peer.owner()).replaceFirst(":\\d+/", ":1/"));
+
+            CliRun status = CliRun.against(db, "sync", "status");
+            assertThat(status.status()).as(status.err()).isZero();
+            assertThat(status.out()).containsPattern("gone\\s+\\|?\\s*pull\\s+\\|?\\s*\\?\\s+\\|?\\s*\\d{4}-")
+                    .as("the pull flow's last success is known here").contains("peer gone cannot be asked: ");
+        } finally {
+            CliRun.against(db, "sync", "remove-peer", "gone");
+        }
+    }
+
+    @Test
     void runTakesOnceOrAnIntervalNeverBoth() {
         for (String[] args : List.of(new String[] {"sync", "run", "--once", "--every", "30s"}, new String[] {"sync", "run"},
                 new String[] {"sync", "run", "--every", "0s"}, new String[] {"sync", "run", "--every", "30"},
