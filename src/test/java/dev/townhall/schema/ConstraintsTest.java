@@ -837,6 +837,7 @@ class ConstraintsTest {
                 CHANGES.check("changes_hlc_check", "hlc", "0"),
                 SYNCED_TABLES.check("synced_tables_table_name_check", "table_name", "'Contacts'"),
                 SYNCED_TABLES.check("synced_tables_policy_check", "policy", "'newest'"),
+                SYNCED_TABLES.check("synced_tables_scope_check", "scope", "'galaxy'"),
                 LOCAL_NODE.unique("local_node_current_idx", "is_current", "true"),
                 SYNCED_TABLES.unique("synced_tables_pkey", "table_name", "'crm.contacts'"),
                 PEERS.check("peers_name_check", "name", "'Laptop 1'"),

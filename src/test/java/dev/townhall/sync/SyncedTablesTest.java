@@ -37,7 +37,7 @@ class SyncedTablesTest {
         Set<String> tenant = set("SELECT table_name::text FROM core.tenant_tables");
         Set<String> derived = set("SELECT table_name::text FROM core.tenant_tables"
                 + " WHERE obj_description(table_name, 'pg_class') LIKE 'derived:%'");
-        Set<String> synced = set("SELECT table_name FROM sync.synced_tables");
+        Set<String> synced = set("SELECT table_name FROM sync.synced_tables WHERE scope = 'town'");
 
         Set<String> accounted = new TreeSet<>(synced);
         accounted.addAll(derived);
@@ -46,22 +46,27 @@ class SyncedTablesTest {
         assertThat(synced).as("a synced table is neither derived nor excluded")
                 .doesNotContainAnyElementsOf(derived).doesNotContainAnyElementsOf(NOT_SYNCED.keySet());
         assertThat(synced).contains("crm.contacts", "memory.sticky_notes", "work.tasks");
+        assertThat(set("SELECT table_name FROM sync.synced_tables WHERE scope = 'directory'"))
+                .as("the organisation's directory, which every peer holds")
+                .containsExactly("core.memberships", "core.towns", "core.users");
     }
 
     @Test
-    void everySyncedTableHasTheCaptureTriggerNamingItsGeneratedColumns() throws SQLException {
+    void everySyncedTableHasTheCaptureTriggerOfItsScopeNamingTheColumnsLeftOut() throws SQLException {
         Map<String, String> expected = map("""
                 SELECT s.table_name, coalesce(string_agg(a.attname, ',' ORDER BY a.attnum), '')
                 FROM sync.synced_tables s
                 LEFT JOIN pg_attribute a ON a.attrelid = s.table_name::regclass AND a.attnum > 0
-                     AND NOT a.attisdropped AND a.attgenerated <> ''
+                     AND NOT a.attisdropped AND (a.attgenerated <> '' OR a.attname = ANY (s.kept_local))
                 GROUP BY s.table_name""");
         // tgargs: the trigger's arguments, each ended by a NUL byte
         Map<String, String> installed = map("""
                 SELECT s.table_name, coalesce(string_agg(arg, ',' ORDER BY ord), '')
                 FROM sync.synced_tables s
                 JOIN pg_trigger t ON t.tgrelid = s.table_name::regclass
-                     AND t.tgfoid = 'sync.capture_change()'::regprocedure AND t.tgenabled = 'O'
+                     AND t.tgfoid = CASE s.scope WHEN 'town' THEN 'sync.capture_change()'::regprocedure
+                                             ELSE 'sync.capture_directory_change()'::regprocedure END
+                     AND t.tgenabled = 'O'
                      AND t.tgtype = (1 | 4 | 8 | 16)
                 LEFT JOIN LATERAL unnest(string_to_array(encode(t.tgargs, 'escape'), '\\000'))
                      WITH ORDINALITY AS g(arg, ord) ON g.arg <> ''

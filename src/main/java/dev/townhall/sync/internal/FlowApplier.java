@@ -181,11 +181,16 @@ public final class FlowApplier {
     /**
      * Why a town replica source may not make this change here, if it may not: the row must belong to one of its towns
      * both as it is here (if it exists) and as the change leaves it (for a move, where its move_in puts it). Rows
-     * shared with the replica are readable there but belong to their own town, as under row-level security.
+     * shared with the replica are readable there but belong to their own town, as under row-level security. The
+     * organisation's directory (towns, users, memberships) is not a town's: a replica reads it, never writes it.
      */
     private Optional<String> refusal(Connection c, Change change, Change next) throws SQLException {
         if (sourceMayWrite.isEmpty()) {
             return Optional.empty();
+        }
+        if (writer(c, change.table()).directory()) {
+            return Optional.of("a town replica may not write the organisation's directory (" + change.table()
+                    + "); change it where the whole organisation is held");
         }
         UUID leavesIn = isMoveOutBeforeItsMoveIn(change, next) ? next.townId() : change.townId();
         try (PreparedStatement ps = c.prepareStatement("""

@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +41,7 @@ public final class RowHashes implements AutoCloseable {
     private final Connection c;
     private final Set<UUID> towns;
     private final boolean shared;
+    private Set<String> directoryTables;
 
     private RowHashes(Endpoint owner, Connection c, Set<UUID> towns, boolean shared) {
         this.owner = owner;
@@ -79,12 +81,12 @@ public final class RowHashes implements AutoCloseable {
         }
     }
 
-    /** The columns left out of a table's row hash: its generated columns and {@code updated_at}. */
+    /** The columns left out of a table's row hash: its generated columns, {@code updated_at} and those kept local. */
     public List<String> ignoredColumns(String table) {
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT a.attname FROM pg_attribute a
-                WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped
-                  AND (a.attgenerated <> '' OR a.attname = 'updated_at')
+                SELECT a.attname FROM sync.synced_tables s JOIN pg_attribute a ON a.attrelid = s.table_name::regclass
+                WHERE s.table_name = ? AND a.attnum > 0 AND NOT a.attisdropped
+                  AND (a.attgenerated <> '' OR a.attname = 'updated_at' OR a.attname = ANY (s.kept_local))
                 ORDER BY a.attnum""")) {
             ps.setString(1, table);
             List<String> columns = new ArrayList<>();
@@ -102,7 +104,7 @@ public final class RowHashes implements AutoCloseable {
     public Map<String, Bucket> buckets(String table, List<String> ignored) {
         String sql = PEER + "SELECT " + BUCKET + ", count(*), md5(string_agg(r.id::text || " + ROW_HASH
                 + ", ',' ORDER BY r.id))\nFROM " + Identifiers.quoteQualified(table) + " r, p\nWHERE "
-                + ChangeReader.heldByPeer("r") + "\nGROUP BY 1";
+                + held(table) + "\nGROUP BY 1";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, ignored);
             Map<String, Bucket> buckets = new HashMap<>();
@@ -120,7 +122,7 @@ public final class RowHashes implements AutoCloseable {
     /** The hash of every row in the given buckets, by id. */
     public Map<UUID, String> rows(String table, List<String> ignored, Collection<String> buckets) {
         String sql = PEER + "SELECT r.id, " + ROW_HASH + "\nFROM " + Identifiers.quoteQualified(table) + " r, p\nWHERE "
-                + ChangeReader.heldByPeer("r") + "\n  AND " + BUCKET + " = ANY (?::text[])";
+                + held(table) + "\n  AND " + BUCKET + " = ANY (?::text[])";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, ignored);
             ps.setArray(4, c.createArrayOf("text", buckets.toArray(String[]::new)));
@@ -134,6 +136,28 @@ public final class RowHashes implements AutoCloseable {
         } catch (SQLException e) {
             throw failure("hash the rows of " + table, e);
         }
+    }
+
+    /** Which rows of the table the peer holds: every row of a directory table, else by town. */
+    private String held(String table) {
+        return directoryTables().contains(table) ? "true" : ChangeReader.heldByPeer("r");
+    }
+
+    private Set<String> directoryTables() {
+        if (directoryTables == null) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT table_name FROM sync.synced_tables WHERE scope = 'directory'");
+                 ResultSet rs = ps.executeQuery()) {
+                Set<String> tables = new HashSet<>();
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+                directoryTables = tables;
+            } catch (SQLException e) {
+                throw failure("list the directory tables", e);
+            }
+        }
+        return directoryTables;
     }
 
     private void bind(PreparedStatement ps, List<String> ignored) throws SQLException {

@@ -11,22 +11,26 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The SQL that writes one synced table as its owner: an upsert by id of its non-generated columns, a delete, its
- * row image. Used by the agent to apply changes and by a manual conflict resolution to write the kept version.
+ * The SQL that writes one synced table as its owner: an upsert by id of its non-generated columns (but those its
+ * node keeps to itself, {@code sync.synced_tables.kept_local}, which an insert leaves to their default and an update
+ * leaves as they are), a delete, its row image. Used by the agent to apply changes and by a manual conflict resolution to write the kept version.
  */
-public record RowWriter(String upsert, String delete, String image) {
+public record RowWriter(String upsert, String delete, String image, boolean directory) {
     public static RowWriter load(Connection c, String table) throws SQLException {
         List<String> columns = new ArrayList<>();
         List<String> updatable = new ArrayList<>();
+        boolean directory = false;
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT a.attname, a.attidentity = 'a'
+                SELECT a.attname, a.attidentity = 'a', s.scope = 'directory'
                 FROM sync.synced_tables s
                 JOIN pg_attribute a ON a.attrelid = s.table_name::regclass
                 WHERE s.table_name = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+                  AND a.attname <> ALL (s.kept_local)
                 ORDER BY a.attnum""")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    directory = rs.getBoolean(3);
                     String column = Identifiers.quote(rs.getString(1));
                     columns.add(column);
                     if (!rs.getBoolean(2) && !rs.getString(1).equals("id")) {
@@ -45,7 +49,7 @@ public record RowWriter(String upsert, String delete, String image) {
                 + " FROM jsonb_populate_record(NULL::" + name + ", ?::jsonb) ON CONFLICT (id) DO UPDATE SET "
                 + String.join(", ", updatable);
         return new RowWriter(upsert, "DELETE FROM " + name + " WHERE id = ?",
-                "SELECT to_jsonb(r) FROM " + name + " r WHERE r.id = ?");
+                "SELECT to_jsonb(r) FROM " + name + " r WHERE r.id = ?", directory);
     }
 
     /** Writes a version of the row: its image (JSON text) upserted, or the row deleted when the image is null. */
