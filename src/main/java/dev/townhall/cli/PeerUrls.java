@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where a peer's URL (with its owner's password) lives: {@code $TOWNHALL_PEER_<NAME>_URL} when set, else the file
@@ -52,17 +53,22 @@ final class PeerUrls {
     }
 
     Endpoint endpoint(String peer) {
+        return find(peer).orElseThrow(() -> new TownHallException(ErrorCode.CONFIG, "no URL for peer " + peer + ": set "
+                + variable(peer) + " or add the peer again with ./townhall sync add-peer"));
+    }
+
+    /** The peer's URL, if this machine has one: a peer that registered itself here syncs by its own agent. */
+    Optional<Endpoint> find(String peer) {
         String fromEnv = env.get(variable(peer));
         if (fromEnv != null && !fromEnv.isBlank()) {
-            return Endpoint.parse(fromEnv);
+            return Optional.of(Endpoint.parse(fromEnv));
         }
         Path file = dir.resolve(peer + ".url");
         if (!Files.exists(file)) {
-            throw new TownHallException(ErrorCode.CONFIG, "no URL for peer " + peer + ": set " + variable(peer)
-                    + " or add the peer again with ./townhall sync add-peer");
+            return Optional.empty();
         }
         try {
-            return Endpoint.parse(Files.readString(file, StandardCharsets.UTF_8));
+            return Optional.of(Endpoint.parse(Files.readString(file, StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the URL of peer " + peer, e);
         }

@@ -25,11 +25,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -71,17 +74,50 @@ final class SyncCommand implements Runnable {
         @Option(names = "--direction", paramLabel = "both|push|pull", defaultValue = "both")
         String direction;
 
+        @Option(names = "--replica-of", paramLabel = "TOWN",
+                description = "This database is a town replica of the peer: it receives only TOWN plus what is shared"
+                        + " with it, and may write only TOWN's rows there.")
+        String replicaOf;
+
+        @Option(names = "--as", paramLabel = "NAME",
+                description = "The name the peer lists this database by (default: this machine's name).")
+        String as;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
             Database db = options.service().ready();
-            Peer peer = Peers.of(db).add(name, Endpoint.parse(url), Optional.ofNullable(town), direction);
+            Endpoint peerOwner = Endpoint.parse(url);
+            Peers peers = Peers.of(db);
+            Peer peer = peers.add(name, peerOwner, Optional.ofNullable(town), direction);
+            String listedAs;
+            try {
+                listedAs = peers.registerAt(peerOwner, as == null ? machineName() : as, Optional.ofNullable(replicaOf));
+            } catch (TownHallException e) {
+                peers.remove(name);
+                throw e;
+            }
             new PeerUrls(options.config().home(), System.getenv()).store(name, url);
             spec.commandLine().getOut().println("added peer " + peer.name() + " (" + peer.endpoint() + ", node "
-                    + peer.nodeId() + ", " + peer.direction() + (town == null ? "" : ", town " + town) + ")");
+                    + peer.nodeId() + ", " + peer.direction() + (town == null ? "" : ", town " + town)
+                    + "); it lists this database as " + listedAs + (replicaOf == null ? "" : ", a replica of " + replicaOf));
             return 0;
+        }
+
+        /** This machine's name as a peer name (lower case, '-' for anything else), or "replica". */
+        static String machineName() {
+            String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()).orElseGet(() -> {
+                try {
+                    return InetAddress.getLocalHost().getHostName();
+                } catch (UnknownHostException e) {
+                    return "replica";
+                }
+            });
+            String name = host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-")
+                    .replaceAll("^[^a-z0-9]+", "");
+            return name.isEmpty() ? "replica" : name.substring(0, Math.min(name.length(), 63));
         }
     }
 
@@ -98,9 +134,24 @@ final class SyncCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Peer peer = Peers.of(options.service().ready()).remove(name);
-            new PeerUrls(options.config().home(), System.getenv()).forget(name);
-            spec.commandLine().getOut().println("removed peer " + peer.name());
+            Peers peers = Peers.of(options.service().ready());
+            PeerUrls urls = new PeerUrls(options.config().home(), System.getenv());
+            PrintWriter out = spec.commandLine().getOut();
+            Peer peer = peers.get(name);
+            urls.find(name).ifPresent(peerOwner -> {
+                try {
+                    if (peers.deregisterAt(peerOwner)) {
+                        out.println("the peer no longer lists this database");
+                    }
+                } catch (TownHallException e) {
+                    out.println("the peer could not be reached to remove this database's listing there ("
+                            + e.getMessage().lines().findFirst().orElse("") + "); remove it there with ./townhall sync"
+                            + " remove-peer, or it holds back pruning of its change log");
+                }
+            });
+            peers.remove(peer.name());
+            urls.forget(name);
+            out.println("removed peer " + peer.name());
             return 0;
         }
     }
@@ -109,6 +160,8 @@ final class SyncCommand implements Runnable {
     static final class Run implements Callable<Integer> {
         private static final Pattern INTERVAL = Pattern.compile("([0-9]{1,6})([smh])");
         private static final List<String> COUNTS = List.of("pulled", "pushed", "applied", "conflicts", "parked");
+        /** A peer with no URL on this machine: it registered itself here with sync add-peer and runs the flows. */
+        private static final String PASSIVE = "syncs with us by its own agent (no URL here)";
 
         @Mixin
         DatabaseOptions options;
@@ -143,14 +196,21 @@ final class SyncCommand implements Runnable {
             header.addAll(COUNTS);
             TextTable table = TextTable.of(header);
             List<Peer> peers = Peers.of(db).list();
+            List<String> passive = new ArrayList<>();
             for (Peer peer : peers) {
-                RunReport r = agent.runOnce(peer, urls.endpoint(peer.name()));
+                Optional<Endpoint> url = urls.find(peer.name());
+                if (url.isEmpty()) {
+                    passive.add(peer.name());
+                    continue;
+                }
+                RunReport r = agent.runOnce(peer, url.get());
                 List<String> row = new ArrayList<>(List.of(r.peer()));
                 counts(r).forEach(n -> row.add(Integer.toString(n)));
                 table.row(row);
             }
             table.print(out);
-            out.println(pruned(agent.prune(peers, peer -> urls.endpoint(peer.name()))));
+            passive.forEach(name -> out.println(name + ": " + PASSIVE));
+            out.println(pruned(agent.prune(peers)));
             return 0;
         }
 
@@ -197,8 +257,13 @@ final class SyncCommand implements Runnable {
             }
             for (Peer peer : peers) {
                 line.append(' ').append(peer.name()).append(": ");
+                Optional<Endpoint> url = urls.find(peer.name());
+                if (url.isEmpty()) {
+                    line.append(PASSIVE).append(';');
+                    continue;
+                }
                 try {
-                    List<Integer> counts = counts(agent.runOnce(peer, urls.endpoint(peer.name())));
+                    List<Integer> counts = counts(agent.runOnce(peer, url.get()));
                     for (int i = 0; i < COUNTS.size(); i++) {
                         line.append(i == 0 ? "" : ", ").append(COUNTS.get(i)).append(' ').append(counts.get(i));
                     }
@@ -208,7 +273,7 @@ final class SyncCommand implements Runnable {
                 }
             }
             try {
-                line.append(' ').append(pruned(agent.prune(peers, peer -> urls.endpoint(peer.name()))));
+                line.append(' ').append(pruned(agent.prune(peers)));
             } catch (TownHallException e) {
                 line.append(" prune failed: ").append(e.getMessage().lines().findFirst().orElse(""));
             }
@@ -266,7 +331,7 @@ final class SyncCommand implements Runnable {
             TextTable table = TextTable.of("peer", "direction", "queued", "last success", "lag", "last error", "parked");
             List<String> unreachable = new ArrayList<>();
             for (Peer peer : Peers.of(db).list()) {
-                PeerStatus s = agent.status(peer, urls.endpoint(peer.name()));
+                PeerStatus s = agent.status(peer, urls.find(peer.name()));
                 row(table, s.peer(), "pull", s.pull());
                 if (s.unreachable().isPresent()) {
                     table.row(s.peer(), "push", "?", "?", "?", "?", "?");
@@ -309,10 +374,13 @@ final class SyncCommand implements Runnable {
         public Integer call() {
             Database db = options.service().ready();
             PeerUrls urls = new PeerUrls(options.config().home(), System.getenv());
-            List<Peer> peers = name == null ? Peers.of(db).list() : List.of(Peers.of(db).get(name));
             PrintWriter out = spec.commandLine().getOut();
+            List<Peer> peers = name == null
+                    // every peer this machine can reach; one that syncs by its own agent verifies from its side
+                    ? Peers.of(db).list().stream().filter(peer -> urls.find(peer.name()).isPresent()).toList()
+                    : List.of(Peers.of(db).get(name));
             if (peers.isEmpty()) {
-                out.println("no peers to verify (see ./townhall sync add-peer)");
+                out.println("no peers to verify from here (see ./townhall sync add-peer)");
                 return 0;
             }
             List<VerifyReport> reports = peers.stream()

@@ -57,13 +57,71 @@ public final class Peers {
             throw new TownHallException(ErrorCode.CONFLICT, "peer " + name + " has this database's node id " + localNode
                     + ": one is a copy of the other; give the copy its own id (SELECT sync.renew_local_node() as its owner)");
         }
-        Set<UUID> towns = town.map(slug -> Set.of(townId(slug))).orElse(Set.of());
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement("""
+        list(db.owner(), name, peerNode, peerOwner.host() + ":" + peerOwner.port() + "/" + peerOwner.database(),
+                town.map(slug -> Set.of(townId(slug))).orElse(Set.of()), direction);
+        return get(name);
+    }
+
+    /**
+     * Lists this database at the peer as {@code asName}, unless the peer lists it already, so the peer knows who
+     * reads it and what this node may hold and write there: with {@code replicaOf}, a replica of that town. The
+     * listing there has no address: this node's own agent syncs with the peer. Returns the name the peer lists us by.
+     */
+    public String registerAt(Endpoint peerOwner, String asName, Optional<String> replicaOf) {
+        UUID local = nodeId(db.owner());
+        Set<UUID> towns = replicaOf.map(slug -> Set.of(townId(slug))).orElse(Set.of());
+        Optional<Peer> there = listingAt(peerOwner, local);
+        if (there.isPresent()) {
+            if (replicaOf.isPresent() && !there.get().townIds().equals(towns)) {
+                throw TownHallException.forField(ErrorCode.CONFLICT, "replica_of", "the peer lists this node already, as "
+                        + there.get().name() + " holding " + (there.get().townIds().isEmpty() ? "every town"
+                        : "other towns") + "; change it there (./townhall sync remove-peer " + there.get().name()
+                        + " on the peer) first");
+            }
+            return there.get().name();
+        }
+        list(peerOwner, asName, local, null, towns, "both");
+        return asName;
+    }
+
+    /** Removes the peer's listing here, and how far it had read us (it no longer holds back pruning). */
+    public Peer remove(String name) {
+        Peer peer = get(name);
+        try (Connection c = db.owner().connect()) {
+            forget(c, peer.nodeId());
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot change sync.peers: " + e.getMessage(), e);
+        }
+        return peer;
+    }
+
+    /** Removes the peer's listing of this database, if it has one; returns whether it had. */
+    public boolean deregisterAt(Endpoint peerOwner) {
+        try (Connection c = peerOwner.connect()) {
+            return forget(c, nodeId(db.owner())) > 0;
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot change sync.peers at " + peerOwner.describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static int forget(Connection c, UUID node) throws SQLException {
+        try (PreparedStatement readers = c.prepareStatement("DELETE FROM sync.readers WHERE reader_node = ?");
+             PreparedStatement peers = c.prepareStatement("DELETE FROM sync.peers WHERE node_id = ?")) {
+            readers.setObject(1, node);
+            readers.executeUpdate();
+            peers.setObject(1, node);
+            return peers.executeUpdate();
+        }
+    }
+
+    private static void list(Endpoint owner, String name, UUID node, String endpoint, Set<UUID> towns, String direction) {
+        try (Connection c = owner.connect(); PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO sync.peers (name, role, node_id, endpoint, town_ids, direction)
                 VALUES (?, 'replica', ?, ?, ?, ?)""")) {
             ps.setString(1, name);
-            ps.setObject(2, peerNode);
-            ps.setString(3, peerOwner.host() + ":" + peerOwner.port() + "/" + peerOwner.database());
+            ps.setObject(2, node);
+            ps.setString(3, endpoint);
             ps.setArray(4, c.createArrayOf("uuid", towns.toArray(UUID[]::new)));
             ps.setString(5, direction);
             ps.executeUpdate();
@@ -72,19 +130,16 @@ public final class Peers {
                 throw TownHallException.forField(ErrorCode.INVALID_INPUT, "name",
                         "a peer name is lower-case letters, digits, '.', '_' or '-'");
             }
+            if ("23505".equals(e.getSQLState()) && e.getMessage().contains("peers_name_key")) {
+                throw TownHallException.forField(ErrorCode.CONFLICT, "name", "a peer called " + name + " exists already at "
+                        + owner.describe());
+            }
             if ("23505".equals(e.getSQLState())) {
-                throw new TownHallException(ErrorCode.CONFLICT, "that database is already a peer (node " + peerNode + ")");
+                throw new TownHallException(ErrorCode.CONFLICT, "that database is already a peer of " + owner.describe()
+                        + " (node " + node + ")");
             }
             throw new TownHallException(ErrorCode.INTERNAL, "cannot add peer " + name + ": " + e.getMessage(), e);
         }
-        return get(name);
-    }
-
-    /** Removes the peer; its progress rows stay (they belong to the source node, not to this listing). */
-    public Peer remove(String name) {
-        Peer peer = get(name);
-        sql("DELETE FROM sync.peers WHERE id = ?", peer.id());
-        return peer;
     }
 
     public List<Peer> list() {
@@ -154,15 +209,6 @@ public final class Peers {
         } catch (SQLException e) {
             throw new TownHallException(ErrorCode.INTERNAL, "cannot read sync.peers at " + owner.describe() + ": "
                     + e.getMessage(), e);
-        }
-    }
-
-    private void sql(String sql, UUID id) {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, id);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new TownHallException(ErrorCode.INTERNAL, "cannot change sync.peers: " + e.getMessage(), e);
         }
     }
 

@@ -15,7 +15,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -53,59 +55,82 @@ public final class SyncAgent {
     public RunReport runOnce(Peer peer, Endpoint peerOwner) {
         Scope scope = Scope.of(peer, peerOwner, checkPeer(peer, peerOwner));
         Policies.requireSame(db.owner(), peerOwner, peer.name());
-        FlowReport pulled = peer.pulls()
-                ? new FlowApplier(peerOwner, db.owner(), peer.nodeId(), scope.sentToUs(), scope.peerMayWrite(), options).run()
-                : FlowReport.NONE;
-        FlowReport pushed = peer.pushes()
-                ? new FlowApplier(db.owner(), peerOwner, scope.localNode(), scope.sentToPeer(), scope.weMayWrite(), options).run()
-                : FlowReport.NONE;
+        FlowReport pulled = FlowReport.NONE;
+        if (peer.pulls()) {
+            pulled = new FlowApplier(peerOwner, db.owner(), peer.nodeId(), scope.sentToUs(), scope.peerMayWrite(),
+                    options).run();
+            acknowledge(peerOwner, db.owner(), peer.nodeId(), scope.localNode());
+        }
+        FlowReport pushed = FlowReport.NONE;
+        if (peer.pushes()) {
+            pushed = new FlowApplier(db.owner(), peerOwner, scope.localNode(), scope.sentToPeer(), scope.weMayWrite(),
+                    options).run();
+            acknowledge(db.owner(), peerOwner, scope.localNode(), peer.nodeId());
+        }
         return new RunReport(peer.name(), pulled, pushed);
     }
 
     /**
-     * Deletes our changes every peer has read and the applied-change keys that can never be read again (decision 44).
-     * Our log is pruned below the lowest cursor the peers hold for our node in their {@code sync.peer_progress}; a
-     * peer that cannot be reached, reaches another node or has no progress row for us yet blocks it, as does having
-     * no peer at all: nothing has been acknowledged. Every peer counts, whatever its direction here: a pull-only
-     * peer may still pull from us with its own agent. The newest change of each row per origin is always kept.
+     * Deletes our changes every reader has read and the applied-change keys that can never be read again (decisions
+     * 44, 47). Our log is pruned below the lowest cursor in {@code sync.readers}: how far each node that reads us
+     * (listed here or not) has got, recorded here by whichever agent ran the flow, so no peer needs to be reachable.
+     * A listed peer that has not read us yet blocks it, as does having neither peers nor readers: nothing has been
+     * acknowledged. Every peer counts, whatever its direction here: a pull-only peer may still pull from us with its
+     * own agent. The newest change of each row per origin is always kept.
      */
-    public PruneReport prune(List<Peer> peers, Function<Peer, Endpoint> endpoints) {
+    public PruneReport prune(List<Peer> peers) {
         long appliedKeys = pruneAppliedKeys(db.owner());
-        if (peers.isEmpty()) {
+        Map<UUID, Long> readers = readers(db.owner());
+        if (peers.isEmpty() && readers.isEmpty()) {
             return new PruneReport(0, appliedKeys, Optional.of("no peers"));
         }
-        UUID local = Peers.nodeId(db.owner());
-        long lowest = Long.MAX_VALUE;
         for (Peer peer : peers) {
-            OptionalLong acknowledged;
-            try {
-                acknowledged = acknowledged(peer, endpoints.apply(peer), local);
-            } catch (TownHallException e) {
-                return new PruneReport(0, appliedKeys, Optional.of("peer " + peer.name() + " cannot be asked: "
-                        + e.getMessage().lines().findFirst().orElse("")));
-            }
-            if (acknowledged.isEmpty()) {
+            if (!readers.containsKey(peer.nodeId())) {
                 return new PruneReport(0, appliedKeys, Optional.of("peer " + peer.name() + " has not read our changes yet"));
             }
-            lowest = Math.min(lowest, acknowledged.getAsLong());
         }
+        long lowest = readers.values().stream().mapToLong(Long::longValue).min().orElseThrow();
         return new PruneReport(ChangeLog.of(db).prune(lowest), appliedKeys, Optional.empty());
     }
 
-    /** The cursor the peer holds for our node, if it has read from us at all. */
-    private static OptionalLong acknowledged(Peer peer, Endpoint peerOwner, UUID local) {
-        if (peer.nodeId() == null || !peer.nodeId().equals(Peers.nodeId(peerOwner))) {
-            throw new TownHallException(ErrorCode.CONFLICT, "its URL does not reach the node it was added as");
-        }
-        try (Connection c = peerOwner.connect();
+    /** Records at the source how far the destination has read its log: the flow's cursor kept at the destination. */
+    private static void acknowledge(Endpoint source, Endpoint dest, UUID sourceNode, UUID destNode) {
+        long cursor;
+        try (Connection c = dest.connect();
              PreparedStatement ps = c.prepareStatement("SELECT cursor FROM sync.peer_progress WHERE source_node = ?")) {
-            ps.setObject(1, local);
+            ps.setObject(1, sourceNode);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+                if (!rs.next()) {
+                    return;
+                }
+                cursor = rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new TownHallException(ErrorCode.INTERNAL, "cannot read sync progress at " + peerOwner.describe() + ": "
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot read sync progress at " + dest.describe() + ": "
                     + e.getMessage(), e);
+        }
+        try (Connection c = source.connect(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO sync.readers (reader_node, cursor) VALUES (?, ?)
+                ON CONFLICT (reader_node) DO UPDATE SET cursor = EXCLUDED.cursor, read_at = now()""")) {
+            ps.setObject(1, destNode);
+            ps.setLong(2, cursor);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot record sync progress at " + source.describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Map<UUID, Long> readers(Endpoint owner) {
+        try (Connection c = owner.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT reader_node, cursor FROM sync.readers"); ResultSet rs = ps.executeQuery()) {
+            Map<UUID, Long> readers = new HashMap<>();
+            while (rs.next()) {
+                readers.put(rs.getObject(1, UUID.class), rs.getLong(2));
+            }
+            return readers;
+        } catch (SQLException e) {
+            throw new TownHallException(ErrorCode.INTERNAL, "cannot read sync.readers: " + e.getMessage(), e);
         }
     }
 
@@ -121,19 +146,28 @@ public final class SyncAgent {
 
     /**
      * The state of both directions with the peer; queued counts include changes of transactions still running. A
-     * peer that cannot be reached (or is not the node it was added as) gets the pull flow's progress kept here.
+     * peer that cannot be reached (no URL here, down, or not the node it was added as) gets the pull flow's progress
+     * kept here.
      */
-    public PeerStatus status(Peer peer, Endpoint peerOwner) {
+    public PeerStatus status(Peer peer, Optional<Endpoint> url) {
+        if (url.isEmpty()) {
+            return unreachable(peer, "no URL here: it syncs with us by its own agent");
+        }
+        Endpoint peerOwner = url.get();
         Scope scope;
         try {
             scope = Scope.of(peer, peerOwner, checkPeer(peer, peerOwner));
         } catch (TownHallException e) {
-            return new PeerStatus(peer.name(), flow(Optional.empty(), db.owner(), peer.nodeId(), null),
-                    PeerStatus.Flow.UNKNOWN, Optional.of(e.getMessage().lines().findFirst().orElse("")));
+            return unreachable(peer, e.getMessage().lines().findFirst().orElse(""));
         }
         return new PeerStatus(peer.name(),
                 flow(Optional.of(peerOwner), db.owner(), peer.nodeId(), scope.sentToUs()),
                 flow(Optional.of(db.owner()), peerOwner, scope.localNode(), scope.sentToPeer()), Optional.empty());
+    }
+
+    private PeerStatus unreachable(Peer peer, String why) {
+        return new PeerStatus(peer.name(), flow(Optional.empty(), db.owner(), peer.nodeId(), null),
+                PeerStatus.Flow.UNKNOWN, Optional.of(why));
     }
 
     /** A flow's progress as its applying side {@code dest} records it, and its backlog if the source can be asked. */

@@ -144,6 +144,48 @@ class SyncCommandTest {
     }
 
     @Test
+    void aTownReplicaRegistersItselfAtThePrimaryWhichLeavesTheSyncingToTheReplicasAgent() throws Exception {
+        Database primary = cluster.newDatabase("SyncCommandTestPrimary");
+        Database laptop = cluster.newDatabase("SyncCommandTestLaptop");
+        for (Database node : List.of(primary, laptop)) {
+            try (Connection c = node.owner().connect(); Statement s = c.createStatement()) {
+                s.execute("SELECT sync.renew_local_node()");
+            }
+        }
+        try (Connection c = primary.owner().connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO crm.companies (org_id, town_id, name) SELECT org_id, id, initcap(slug) || ' Tools'"
+                    + " FROM core.towns WHERE slug IN ('fluenti', 'aurora')");
+        }
+
+        CliRun added = CliRun.against(laptop, "sync", "add-peer", "primary", "--url", CliRun.databaseUrl(primary.owner()),
+                "--replica-of", "fluenti", "--as", "ana-laptop");
+        assertThat(added.status()).as(added.err()).isZero();
+        assertThat(added.out()).contains("it lists this database as ana-laptop, a replica of fluenti");
+        CliRun run = CliRun.against(laptop, "sync", "run", "--once");
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(count(laptop, "SELECT count(*) FROM crm.companies WHERE name = 'Fluenti Tools'")).isEqualTo(1);
+        assertThat(count(laptop, "SELECT count(*) FROM crm.companies WHERE name = 'Aurora Tools'")).isZero();
+
+        CliRun primaryRun = CliRun.against(primary, "sync", "run", "--once");
+        assertThat(primaryRun.status()).as(primaryRun.err()).isZero();
+        assertThat(primaryRun.out()).contains("ana-laptop: syncs with us by its own agent (no URL here)")
+                .contains("pruned");
+
+        CliRun removed = CliRun.against(laptop, "sync", "remove-peer", "primary");
+        assertThat(removed.status()).as(removed.err()).isZero();
+        assertThat(removed.out()).contains("the peer no longer lists this database", "removed peer primary");
+        assertThat(count(primary, "SELECT count(*) FROM sync.peers")).isZero();
+        assertThat(count(primary, "SELECT count(*) FROM sync.readers")).as("nothing holds back its pruning").isZero();
+    }
+
+    private static long count(Database db, String sql) throws SQLException {
+        try (Connection c = db.owner().connect(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void runTakesOnceOrAnIntervalNeverBoth() {
         for (String[] args : List.of(new String[] {"sync", "run", "--once", "--every", "30s"}, new String[] {"sync", "run"},
                 new String[] {"sync", "run", "--every", "0s"}, new String[] {"sync", "run", "--every", "30"},

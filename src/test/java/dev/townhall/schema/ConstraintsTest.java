@@ -307,6 +307,7 @@ class ConstraintsTest {
     static final Row SYNCED_TABLES = Row.plain("sync.synced_tables",
             "table_name", "'crm.planted'", "policy", "'last_write_wins'");
     static final Row TOWN_ORDER = Row.plain("sync.town_order", "town", AURORA, "position", "1");
+    static final Row READERS = Row.plain("sync.readers", "reader_node", NEW_ID, "cursor", "42");
     static final Row INTEGRATIONS = Row.tenant("sync.integrations",
             "provider", "'hubspot'", "name", "'HubSpot'", "account_identifier", "'portal-1'", "status", "'active'",
             "scopes", "ARRAY['crm.objects.read']", "config", "'{}'::jsonb", "credentials_ref", "'vault:hubspot'",
@@ -356,7 +357,7 @@ class ConstraintsTest {
             CODE_CONVERSATIONS, CODE_MESSAGES, CODE_BLOCKS, LEARNED_PATTERNS,
             INSIGHTS, MARKET_INTELLIGENCE,
             PEERS, PENDING_SYNC, CONFLICTS, INTEGRATIONS, WEBHOOKS, CHANGES, SYNCED_TABLES, LOCAL_NODE,
-            PEER_PROGRESS, APPLIED_CHANGES, PARKED_CHANGES, TOWN_ORDER,
+            PEER_PROGRESS, APPLIED_CHANGES, PARKED_CHANGES, TOWN_ORDER, READERS,
             IMPORT_RUNS, IMPORT_CHECKPOINTS, ID_MAP, QUARANTINE, MERGE_CONFLICTS, RECONCILIATION, VALUE_ISSUES, FILLED_VALUES);
 
     /** Valid rows other than the base rows: the allowed side of rules whose bad side has a case. */
@@ -845,6 +846,7 @@ class ConstraintsTest {
                 PEERS.check("peers_status_check", "status", "'gone'"),
                 PEERS.check("peers_direction_check", "direction", "'sideways'"),
                 PEER_PROGRESS.check("peer_progress_cursor_check", "cursor", "-1"),
+                READERS.check("readers_cursor_check", "cursor", "-1"),
                 PEER_PROGRESS.check("peer_progress_applied_count_check", "applied_count", "-1"),
                 PEER_PROGRESS.check("peer_progress_failures_check", "failures", "-1"),
                 APPLIED_CHANGES.check("applied_changes_change_id_check", "change_id", "0"),

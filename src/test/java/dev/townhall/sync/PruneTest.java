@@ -1,7 +1,6 @@
 package dev.townhall.sync;
 
 import dev.townhall.db.Database;
-import dev.townhall.db.Endpoint;
 import dev.townhall.sync.internal.FlowApplier;
 import dev.townhall.testing.PostgresExtension;
 import dev.townhall.testing.TestCluster;
@@ -71,7 +70,7 @@ class PruneTest {
         UUID fromB = insertContact(b, "Bea");
         agent.runOnce(peerB, b.owner());
 
-        PruneReport report = agent.prune(List.of(peerB), peer -> b.owner());
+        PruneReport report = agent.prune(List.of(peerB));
 
         assertThat(report.blockedBy()).isEmpty();
         assertThat(report.changes()).isPositive();
@@ -85,7 +84,7 @@ class PruneTest {
         agent.runOnce(peerB, b.owner());
         assertThat(firstName(b, contact)).isEqualTo("Adele");
         assertThat(firstName(a, fromB)).isEqualTo("Beatrix");
-        assertThat(agent.prune(List.of(peerB), peer -> b.owner()).blockedBy()).isEmpty();
+        assertThat(agent.prune(List.of(peerB)).blockedBy()).isEmpty();
         assertThat(operations(a, contact)).containsExactly("update");
     }
 
@@ -95,14 +94,14 @@ class PruneTest {
         UUID contact = insertContact(a, "Cleo");
         rename(a, contact, "Clea");
 
-        PruneReport report = agent.prune(List.of(peerB), peer -> b.owner());
+        PruneReport report = agent.prune(List.of(peerB));
 
         assertThat(report.blockedBy()).isEmpty();
         assertThat(operations(a, contact)).containsExactly("insert", "update");
     }
 
     @Test
-    void anUnreachableOrNeverSyncedPeerOrNoPeerAtAllBlocksPruning() throws SQLException {
+    void aListedPeerThatHasNotReadUsOrHavingNoReaderAtAllBlocksPruning() throws SQLException {
         agent.runOnce(peerB, b.owner());
         UUID contact = insertContact(a, "Dora");
         rename(a, contact, "Dorothea");
@@ -110,20 +109,37 @@ class PruneTest {
         Database c = cluster.newDatabase("PruneTestC");
         renewNode(c);
         Peer neverSynced = Peers.of(a).add("c", c.owner(), Optional.empty(), "both");
-        Endpoint nowhere = b.owner().withDatabase("prune_test_nowhere");
         try {
-            PruneReport unreachable = agent.prune(List.of(peerB), peer -> nowhere);
-            PruneReport unread = agent.prune(List.of(peerB, neverSynced), peer -> peer == peerB ? b.owner() : c.owner());
-            PruneReport alone = agent.prune(List.of(), peer -> b.owner());
+            PruneReport unread = agent.prune(List.of(peerB, neverSynced));
+            PruneReport alone = SyncAgent.of(c, FAST).prune(List.of());
 
-            assertThat(unreachable.blockedBy()).hasValueSatisfying(why -> assertThat(why).startsWith("peer b cannot be asked"));
             assertThat(unread.blockedBy()).hasValue("peer c has not read our changes yet");
             assertThat(alone.blockedBy()).hasValue("no peers");
-            assertThat(List.of(unreachable.changes(), unread.changes(), alone.changes())).containsOnly(0L);
+            assertThat(List.of(unread.changes(), alone.changes())).containsOnly(0L);
             assertThat(operations(a, contact)).containsExactly("insert", "update");
         } finally {
             Peers.of(a).remove("c");
         }
+    }
+
+    @Test
+    void aReaderThatRunsItsOwnAgentHoldsPruningBackAtWhatItReadEvenWhenItCannotBeReached() throws SQLException {
+        Database hub = cluster.newDatabase("PruneTestHub");
+        Database laptop = cluster.newDatabase("PruneTestLaptop");
+        renewNode(hub);
+        renewNode(laptop);
+        Peer hubPeer = Peers.of(laptop).add("hub", hub.owner(), Optional.empty(), "pull");
+        UUID read = insertContact(hub, "Read");
+        rename(hub, read, "Read twice");
+        SyncAgent.of(laptop, FAST).runOnce(hubPeer, hub.owner());
+        UUID unread = insertContact(hub, "Unread");
+        rename(hub, unread, "Unread twice");
+
+        PruneReport report = SyncAgent.of(hub, FAST).prune(List.of());
+
+        assertThat(report.blockedBy()).as("the hub lists no peer and reaches none").isEmpty();
+        assertThat(operations(hub, read)).containsExactly("update");
+        assertThat(operations(hub, unread)).as("not read by the laptop yet").containsExactly("insert", "update");
     }
 
     private UUID insertContact(Database db, String firstName) throws SQLException {
