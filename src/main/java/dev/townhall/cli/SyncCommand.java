@@ -8,6 +8,8 @@ import dev.townhall.sync.Conflict;
 import dev.townhall.sync.Conflicts;
 import dev.townhall.sync.Convergence;
 import dev.townhall.sync.FlowReport;
+import dev.townhall.sync.ParkedChange;
+import dev.townhall.sync.ParkedChanges;
 import dev.townhall.sync.Peer;
 import dev.townhall.sync.PeerStatus;
 import dev.townhall.sync.Policies;
@@ -43,10 +45,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-@Command(name = "sync", description = "Sync with other TownHall databases (peers): add, remove, run, status, verify, conflicts, policy.",
+@Command(name = "sync", description = "Sync with other TownHall databases (peers): add, remove, run, status, verify, conflicts, parked, policy.",
         subcommands = {SyncCommand.AddPeer.class, SyncCommand.RemovePeer.class, SyncCommand.Run.class,
                 SyncCommand.Status.class, SyncCommand.Verify.class, SyncCommand.ConflictsCommand.class,
-                SyncCommand.Policy.class})
+                SyncCommand.Policy.class, SyncCommand.ParkedCommand.class})
 final class SyncCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -511,6 +513,37 @@ final class SyncCommand implements Runnable {
                 out.println("changed here (audited); set the same on every peer: sync refuses to run between nodes that"
                         + " decide conflicts differently");
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "parked", description = "List the changes from peers set aside here: a clock too far ahead, a town"
+            + " replica's write it may not make (neither is ever applied), or an apply that kept failing (retried every run).")
+    static final class ParkedCommand implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions options;
+
+        @Option(names = "--peer", paramLabel = "NAME", description = "Only changes from this peer.")
+        String peer;
+
+        @Option(names = "--reason", paramLabel = "clock_skew|not_permitted|apply_error")
+        String reason;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            List<ParkedChange> parked = ParkedChanges.of(options.service().ready())
+                    .list(Optional.ofNullable(peer), Optional.ofNullable(reason));
+            TextTable table = TextTable.of("from", "change", "table", "row", "operation", "reason", "retries", "parked",
+                    "last error");
+            for (ParkedChange p : parked) {
+                table.row(p.source(), Long.toString(p.changeId()), p.table(), p.rowId().toString(), p.operation(),
+                        p.reason(), Integer.toString(p.retries()), p.parkedAt().truncatedTo(ChronoUnit.SECONDS).toString(),
+                        p.lastError());
+            }
+            table.print(spec.commandLine().getOut());
             return 0;
         }
     }

@@ -213,6 +213,8 @@ class SyncCommandTest {
         assertOneLine(CliRun.against(db, "sync", "add-peer", "ghost", "--url",
                 "postgresql://nobody:nothing@127.0.0.1:1/none"));
         assertOneLine(CliRun.against(db, "sync", "remove-peer", "never-added"));
+        assertOneLine(CliRun.against(db, "sync", "parked", "--reason", "boredom"));
+        assertOneLine(CliRun.against(db, "sync", "parked", "--peer", "never-added"));
     }
 
     private static void assertOneLine(CliRun run) {

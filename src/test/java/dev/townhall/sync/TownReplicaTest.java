@@ -2,6 +2,7 @@ package dev.townhall.sync;
 
 import dev.townhall.db.Database;
 import dev.townhall.sync.internal.FlowApplier;
+import dev.townhall.testing.CliRun;
 import dev.townhall.testing.PostgresExtension;
 import dev.townhall.testing.TestCluster;
 import dev.townhall.towns.Towns;
@@ -83,6 +84,14 @@ class TownReplicaTest {
                 SELECT count(*) FROM sync.parked_changes
                 WHERE reason = 'not_permitted' AND last_error LIKE 'a replica of fluenti may not write %town aurora'
                   AND row_id IN (?, ?, ?, ?)""", sharedWithFluenti, moving, planted, auroraPrivate)).isEqualTo(5);
+
+        assertThat(ParkedChanges.of(primary).list(Optional.of("fluenti-writes"), Optional.of("not_permitted")))
+                .extracting(ParkedChange::rowId).containsExactlyInAnyOrder(sharedWithFluenti, moving, moving, planted,
+                        auroraPrivate);
+        CliRun listed = CliRun.against(primary, "sync", "parked", "--peer", "fluenti-writes");
+        assertThat(listed.status()).as(listed.err()).isZero();
+        assertThat(listed.out()).contains("fluenti-writes", "not_permitted", "a replica of fluenti may not write this"
+                + " crm.contacts row: here it belongs to town aurora");
 
         RunReport again = agent.runOnce(peer, replica.owner());
         assertThat(again.pulled().applied()).as("a refused change is not retried").isZero();
