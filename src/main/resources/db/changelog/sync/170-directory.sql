@@ -108,7 +108,15 @@ $$;
 REVOKE ALL ON FUNCTION sync.enable_directory_capture(regclass, text[]) FROM PUBLIC;
 --rollback DROP FUNCTION sync.enable_directory_capture(regclass, text[]);
 
---changeset townhall:sync-173-capture-directory
+--changeset townhall:sync-173-reference-towns-created-at
+--comment: the reference towns (core-090) get one creation time on every node, so replicas hold identical directory rows
+-- core-090 stamped them with the time each database was migrated; every node migrates at another time.
+UPDATE core.towns SET created_at = '2026-01-01 00:00:00+00'
+WHERE id IN ('00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000f',
+             '00000000-0000-4000-8000-00000000000c');
+--rollback SELECT 'the reference towns keep their common creation time: the migration''s own clock was no fact to restore';
+
+--changeset townhall:sync-174-capture-directory
 --comment: the directory tables: towns, users (their password hash and last login stay on their node), memberships
 SELECT sync.enable_directory_capture('core.towns', '{}');
 SELECT sync.enable_directory_capture('core.users', '{password_hash,last_login}');
