@@ -110,7 +110,9 @@ REVOKE ALL ON FUNCTION sync.enable_directory_capture(regclass, text[]) FROM PUBL
 
 --changeset townhall:sync-173-reference-towns-created-at
 --comment: the reference towns (core-090) get one creation time on every node, so replicas hold identical directory rows
--- core-090 stamped them with the time each database was migrated; every node migrates at another time.
+-- core-090 stamped them with the time each database was migrated; every node migrates at another time. A correction
+-- of the migrations' own data, recorded in databasechangelog, not in the audit log (whose rows would outlive a rollback).
+SET LOCAL townhall.bulk = 'on';
 UPDATE core.towns SET created_at = '2026-01-01 00:00:00+00'
 WHERE id IN ('00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000f',
              '00000000-0000-4000-8000-00000000000c');
