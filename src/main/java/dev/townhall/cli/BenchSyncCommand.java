@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /** {@code ./townhall bench sync}: TownHall's continuous sync beside PostgreSQL's logical replication, one way. */
 @Command(name = "sync", description = {
@@ -47,14 +48,13 @@ public final class BenchSyncCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         SyncBenchmark.Settings settings = new SyncBenchmark.Settings(Duration.ofSeconds(seconds), backlog);
+        CatchUpProgress progress = new CatchUpProgress(out);
         SyncBenchmark.Report r = SyncBenchmark.on(options.service().ready()).run(settings, line -> {
+            progress.endLine();
             out.println("  " + line);
             out.flush();
-        }, p -> {
-            out.printf(Locale.ROOT, "  %s %s %,d/%,d changes  %s%n", p.what(), ProgressText.bar(p.done(), p.total(), BAR),
-                    p.done(), p.total(), ProgressText.clock(p.elapsed()));
-            out.flush();
-        });
+        }, progress);
+        progress.endLine();
         out.println();
         out.printf(Locale.ROOT, "bench sync: one way, app writes to crm.contacts in one town, %d s per phase, backlog"
                 + " %,d changes; %d cores shared by writers, sync and server%n", seconds, backlog, r.cores());
@@ -95,6 +95,41 @@ public final class BenchSyncCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** A self-rewriting line on a terminal; elsewhere a line every {@value #LOG_EVERY_SECONDS} s. */
+    private static final class CatchUpProgress implements Consumer<SyncBenchmark.Progress> {
+        private static final int LOG_EVERY_SECONDS = 30;
+        private final PrintWriter out;
+        private final boolean terminal = System.console() != null;
+        private long lastLogged = -1;
+        private boolean drawn;
+
+        CatchUpProgress(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void accept(SyncBenchmark.Progress p) {
+            long slot = p.elapsed().toSeconds() / LOG_EVERY_SECONDS;
+            if (!terminal && slot == lastLogged) {
+                return;
+            }
+            lastLogged = slot;
+            String line = String.format(Locale.ROOT, "  %s %s %,d/%,d changes  %s", p.what(),
+                    ProgressText.bar(p.done(), p.total(), BAR), p.done(), p.total(), ProgressText.clock(p.elapsed()));
+            out.print(terminal ? "\r" + line + "\u001B[K" : line + System.lineSeparator());
+            out.flush();
+            drawn = terminal;
+        }
+
+        /** Ends a self-rewritten line before other output. */
+        void endLine() {
+            if (drawn) {
+                out.println();
+                drawn = false;
+            }
+        }
     }
 
     private static String f(String format, Object... values) {
