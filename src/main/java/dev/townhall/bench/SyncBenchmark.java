@@ -98,7 +98,7 @@ public final class SyncBenchmark {
         public Settings {
             if (phase.compareTo(MIN_PHASE) < 0 || phase.compareTo(MAX_PHASE) > 0) {
                 throw TownHallException.forField(ErrorCode.INVALID_INPUT, "seconds", String.format(
-                        "a phase lasts %d to %d seconds, got %d", MIN_PHASE.toSeconds(), MAX_PHASE.toSeconds(),
+                        "--seconds must be between %d and %d, got %d", MIN_PHASE.toSeconds(), MAX_PHASE.toSeconds(),
                         phase.toSeconds()));
             }
             if (backlog < MIN_BACKLOG || backlog > MAX_BACKLOG) {
