@@ -6,6 +6,7 @@ import dev.townhall.db.Database;
 import dev.townhall.db.Endpoint;
 import dev.townhall.sync.Conflict;
 import dev.townhall.sync.Conflicts;
+import dev.townhall.sync.ContinuousSync;
 import dev.townhall.sync.Convergence;
 import dev.townhall.sync.FlowReport;
 import dev.townhall.sync.ParkedChange;
@@ -158,7 +159,8 @@ final class SyncCommand implements Runnable {
         }
     }
 
-    @Command(name = "run", description = "Sync with every peer: pull their changes, push ours; once, or every interval until Ctrl-C.")
+    @Command(name = "run", description = "Sync with every peer: pull their changes, push ours; once, every interval, or"
+            + " continuously until Ctrl-C.")
     static final class Run implements Callable<Integer> {
         private static final Pattern INTERVAL = Pattern.compile("([0-9]{1,6})([smh])");
         private static final List<String> COUNTS = List.of("pulled", "pushed", "applied", "conflicts", "parked");
@@ -178,6 +180,11 @@ final class SyncCommand implements Runnable {
             @Option(names = "--every", required = true, paramLabel = "INTERVAL",
                     description = "Run over all peers every INTERVAL (30s, 5m, 1h) until Ctrl-C; one line per run.")
             String every;
+
+            @Option(names = "--continuous", required = true,
+                    description = "Run over all peers back to back until Ctrl-C, pausing 0.2 s only when nothing was"
+                            + " read, pruning every 30 s; one line per run that synced something or failed.")
+            boolean continuous;
         }
 
         @Spec
@@ -191,7 +198,20 @@ final class SyncCommand implements Runnable {
             SyncAgent agent = SyncAgent.of(db);
             PrintWriter out = spec.commandLine().getOut();
             if (every.isPresent()) {
-                everyUntilStopped(every.get(), () -> out.println(runLine(db, urls, agent)), out);
+                untilStopped("syncing every " + every.get().toSeconds() + " s", stop -> {
+                    do {
+                        out.println(runLine(db, urls, agent));
+                        out.flush();
+                    } while (!stop.await(every.get().toMillis(), TimeUnit.MILLISECONDS));
+                }, out);
+                return 0;
+            }
+            if (mode.continuous) {
+                ContinuousSync loop = ContinuousSync.of(db, agent, peer -> urls.find(peer.name()));
+                untilStopped("syncing continuously", stop -> loop.run(stop, round -> {
+                    roundLines(round).forEach(out::println);
+                    out.flush();
+                }), out);
                 return 0;
             }
             List<String> header = new ArrayList<>(List.of("peer"));
@@ -282,8 +302,39 @@ final class SyncCommand implements Runnable {
             return line.toString();
         }
 
-        /** Runs every interval until Ctrl-C; the hook lets the run under way finish, then waits for it to end. */
-        private static void everyUntilStopped(Duration interval, Runnable run, PrintWriter out) {
+        /**
+         * A continuous round's lines: one per peer run that read something, one per failure, one for a prune that
+         * deleted something or was blocked; nothing for an idle round.
+         */
+        private static List<String> roundLines(ContinuousSync.Round round) {
+            String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+            List<String> lines = new ArrayList<>();
+            for (RunReport r : round.runs()) {
+                List<Integer> counts = counts(r);
+                if (counts.get(0) + counts.get(1) > 0) {
+                    StringBuilder line = new StringBuilder(now).append(' ').append(r.peer()).append(": ");
+                    for (int i = 0; i < COUNTS.size(); i++) {
+                        line.append(i == 0 ? "" : ", ").append(COUNTS.get(i)).append(' ').append(counts.get(i));
+                    }
+                    lines.add(line.toString());
+                }
+            }
+            for (ContinuousSync.Failure f : round.failures()) {
+                lines.add(now + " " + f.peer().map(name -> name + " failed: ").orElse("prune failed: ") + f.message());
+            }
+            round.pruned().filter(p -> p.changes() > 0 || p.blockedBy().isPresent())
+                    .ifPresent(p -> lines.add(now + " " + pruned(p)));
+            return lines;
+        }
+
+        /** A loop that returns when {@code stop} is counted down. */
+        @FunctionalInterface
+        interface StoppableLoop {
+            void run(CountDownLatch stop) throws InterruptedException;
+        }
+
+        /** Runs {@code loop} until Ctrl-C; the hook lets the run under way finish, then waits for it to end. */
+        private static void untilStopped(String banner, StoppableLoop loop, PrintWriter out) {
             CountDownLatch stop = new CountDownLatch(1);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
@@ -295,13 +346,10 @@ final class SyncCommand implements Runnable {
                 }
             }, "townhall-sync-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            out.println("syncing every " + interval.toSeconds() + " s (Ctrl-C to stop)");
+            out.println(banner + " (Ctrl-C to stop)");
             out.flush();
             try {
-                do {
-                    run.run();
-                    out.flush();
-                } while (!stop.await(interval.toMillis(), TimeUnit.MILLISECONDS));
+                loop.run(stop);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

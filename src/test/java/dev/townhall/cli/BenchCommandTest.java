@@ -46,7 +46,7 @@ class BenchCommandTest {
         CliRun help = CliRun.of("bench", "--help");
         assertThat(help.status()).isZero();
         assertThat(help.out()).doesNotContain("(migrate)");
-        for (String benchmark : List.of("migrate", "rls", "import", "search")) {
+        for (String benchmark : List.of("migrate", "rls", "import", "search", "sync")) {
             assertThat(help.out()).as(benchmark).containsPattern("(?m)^ +" + benchmark + " +\\S.*$");
         }
     }
@@ -143,6 +143,15 @@ class BenchCommandTest {
             assertThat(bad.err().strip()).contains(args[0] + " must be").doesNotContain("\n");
         }
     }
+    @Test
+    void benchSyncRefusesATooSmallBacklogOrNoTimeInOneLine() {
+        for (String[] args : new String[][] {{"--backlog", "10"}, {"--seconds", "0"}}) {
+            CliRun bad = CliRun.of("bench", "sync", args[0], args[1]);
+            assertThat(bad.status()).as(String.join(" ", args)).isNotZero();
+            assertThat(bad.err().strip()).contains(args[0] + " must be").doesNotContain("\n");
+        }
+    }
+
     private static JsonNode figure(JsonNode document, String metric) {
         for (JsonNode f : document.get("figures")) {
             if (f.get("metric").asText().equals(metric)) {

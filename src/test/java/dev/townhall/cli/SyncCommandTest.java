@@ -186,8 +186,10 @@ class SyncCommandTest {
     }
 
     @Test
-    void runTakesOnceOrAnIntervalNeverBoth() {
+    void runTakesOnceAnIntervalOrContinuousOnlyOne() {
         for (String[] args : List.of(new String[] {"sync", "run", "--once", "--every", "30s"}, new String[] {"sync", "run"},
+                new String[] {"sync", "run", "--continuous", "--once"},
+                new String[] {"sync", "run", "--continuous", "--every", "30s"},
                 new String[] {"sync", "run", "--every", "0s"}, new String[] {"sync", "run", "--every", "30"},
                 new String[] {"sync", "run", "--every", "soon"})) {
             CliRun run = CliRun.against(db, args);
