@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code ./townhall sync run --every 1s} as a process of its own between A (the run's cluster) and B (a second
- * cluster): killed with SIGKILL in the middle of thousands of queued changes it resumes without losing or
+ * cluster): killed with SIGKILL in the middle of ten thousand queued changes it resumes without losing or
  * repeating one; with the network to B cut for many runs while both sides write, it reports B's failure on every run,
  * keeps running, and converges once B is back.
  */
@@ -40,10 +40,10 @@ class SyncProcessTest {
     private static final Duration PATIENCE = Duration.ofMinutes(3);
     private static final String EVERY_SECOND = "1s";
     /**
-     * Changes queued for the kill: a dozen batches of the CLI's 500, so the kill lands in the middle; kept to what
-     * applies in about 25 s at today's pace (about 250 changes/s on two cores), for the suite's sake.
+     * Changes queued for the kill: twenty batches of the CLI's 500, so the kill lands in the middle of the run and
+     * most likely of a batch; kept at what applies in under half a minute at today's pace on two cores.
      */
-    private static final int QUEUED = 6_000;
+    private static final int QUEUED = 10_000;
 
     @TempDir
     Path home;
