@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Random interleavings of concurrent transactions (take an id, write, commit, roll back) with reads at random
  * points and small batches: everything read, taken together, is exactly the committed changes, each once, and no
- * rolled-back change ever. Runs on its own cluster (jqwik does not run JUnit Jupiter extensions).
+ * rolled-back change ever. jqwik does not run JUnit Jupiter extensions: the database comes from the run's shared cluster.
  */
 class ChangeReaderPropertyTest {
     static final int SLOTS = 4;
@@ -37,7 +37,6 @@ class ChangeReaderPropertyTest {
     record Step(Kind kind, int slot) {
     }
 
-    private static TestCluster cluster;
     private static Database db;
     private static Towns towns;
     private static ChangeLog log;
@@ -45,8 +44,7 @@ class ChangeReaderPropertyTest {
 
     @BeforeContainer
     static void start() {
-        cluster = TestCluster.start();
-        db = cluster.newDatabase("ChangeReaderPropertyTest");
+        db = TestCluster.shared().newDatabase("ChangeReaderPropertyTest");
         towns = Towns.open(db);
         log = ChangeLog.of(db);
     }
@@ -55,9 +53,6 @@ class ChangeReaderPropertyTest {
     static void stop() {
         if (towns != null) {
             towns.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

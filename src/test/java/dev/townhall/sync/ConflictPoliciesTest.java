@@ -15,8 +15,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,6 +22,7 @@ import java.util.UUID;
 
 import static dev.townhall.sync.OwnerSql.count;
 import static dev.townhall.sync.OwnerSql.exec;
+import static dev.townhall.sync.OwnerSql.execAs;
 import static dev.townhall.sync.OwnerSql.renewNode;
 import static dev.townhall.sync.OwnerSql.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -230,21 +229,8 @@ class ConflictPoliciesTest {
     /** An update made by a user acting in a town (the context capture reads), on the owner's connection. */
     private static void update(Database db, String user, String town, String table, String column, UUID id, String value)
             throws SQLException {
-        try (Towns t = Towns.open(db); Connection c = db.owner().connect()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT set_config('townhall.user_id', ?, true), set_config('townhall.town_id', ?, true)")) {
-                ps.setString(1, t.userId(user).toString());
-                ps.setString(2, t.town(town).id().toString());
-                ps.execute();
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET " + column + " = ? WHERE id = ?")) {
-                ps.setString(1, value);
-                ps.setObject(2, id);
-                assertThat(ps.executeUpdate()).isEqualTo(1);
-            }
-            c.commit();
-        }
+        assertThat(execAs(db, user, town, "UPDATE " + table + " SET " + column + " = ? WHERE id = ?", value, id))
+                .isEqualTo(1);
         assertThat(count(db, "SELECT count(*) FROM sync.changes c JOIN core.towns t ON t.id = c.writer_town_id"
                 + " WHERE c.row_id = ? AND t.slug = ? AND c.row_data ->> ? = ?", id, town, column, value))
                 .as("the change records the writer's town").isEqualTo(1);

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 /** One statement as a database's owner, on a connection of its own: what the sync tests read and write with. */
 final class OwnerSql {
@@ -32,6 +34,51 @@ final class OwnerSql {
         try (Connection c = db.owner().connect(); PreparedStatement ps = prepare(c, sql, args);
              ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** The first column of every row, as text, in the query's order. */
+    static List<String> texts(Database db, String sql, Object... args) throws SQLException {
+        try (Connection c = db.owner().connect(); PreparedStatement ps = prepare(c, sql, args);
+             ResultSet rs = ps.executeQuery()) {
+            List<String> texts = new ArrayList<>();
+            while (rs.next()) {
+                texts.add(rs.getString(1));
+            }
+            return texts;
+        }
+    }
+
+    /**
+     * One statement in one transaction on the owner's connection, made by {@code user} acting in {@code town} (the
+     * context change capture records as the writer's town); returns the rows it changed.
+     */
+    static int execAs(Database db, String user, String town, String sql, Object... args) throws SQLException {
+        try (Connection c = db.owner().connect()) {
+            return execAs(c, user, town, sql, args);
+        }
+    }
+
+    /** As {@link #execAs(Database, String, String, String, Object...)}, on a connection of the owner's that is reused. */
+    static int execAs(Connection c, String user, String town, String sql, Object... args) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = prepare(c, """
+                    SELECT set_config('townhall.user_id', u.id::text, true), set_config('townhall.town_id', t.id::text, true)
+                    FROM core.users u JOIN core.towns t ON t.org_id = u.org_id WHERE u.handle = ? AND t.slug = ?""",
+                    user, town); ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("no user " + user + " with a town " + town);
+                }
+            }
+            int changed;
+            try (PreparedStatement ps = prepare(c, sql, args)) {
+                changed = ps.executeUpdate();
+            }
+            c.commit();
+            return changed;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 

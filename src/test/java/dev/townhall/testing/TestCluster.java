@@ -2,9 +2,11 @@ package dev.townhall.testing;
 
 import dev.townhall.db.Bootstrap;
 import dev.townhall.db.Database;
+import dev.townhall.db.Endpoint;
 import dev.townhall.db.Identifiers;
 import dev.townhall.db.LocalCluster;
 import dev.townhall.db.PgBinaries;
+import dev.townhall.db.internal.Processes;
 import dev.townhall.schema.Migrator;
 
 import java.io.IOException;
@@ -15,6 +17,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +38,9 @@ public final class TestCluster implements AutoCloseable {
             "full_page_writes", "off",
             "max_connections", "200");
 
+    private static TestCluster shared;
+    private static TestCluster sharedPeer;
+
     private final LocalCluster cluster;
     private final AtomicInteger databases = new AtomicInteger();
 
@@ -40,8 +48,66 @@ public final class TestCluster implements AutoCloseable {
         this.cluster = cluster;
     }
 
+    /**
+     * The run's one cluster, started on first use and stopped when the test JVM exits: shared by JUnit classes
+     * (through {@link PostgresExtension}) and jqwik properties (which do not run JUnit extensions) alike.
+     */
+    public static synchronized TestCluster shared() {
+        if (shared == null) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    /**
+     * A second cluster of the run, for tests of two servers talking over loopback (sync): its own directory, port,
+     * passwords and processes, with a template copied from {@link #shared()}'s, so both are at the same migration
+     * version. Started on first use, stopped when the test JVM exits. Never stop it for a test: others use it.
+     */
+    public static synchronized TestCluster sharedPeer() {
+        if (sharedPeer == null) {
+            sharedPeer = startCopyOf(shared());
+        }
+        return sharedPeer;
+    }
+
     /** Initialises and starts a cluster in a new temp directory and builds the migrated template database. */
     public static TestCluster start() {
+        TestCluster testCluster = startEmpty();
+        Database template = Database.local(testCluster.cluster, TEMPLATE);
+        Bootstrap.ensure(template);
+        Migrator.as(template.owner()).migrate(null);
+        return testCluster;
+    }
+
+    /**
+     * Starts another cluster whose template is a copy of {@code source}'s (pg_dump and pg_restore, seconds instead of
+     * running every migration again); triggers come after the data in a dump, so the copy logs no sync changes.
+     */
+    public static TestCluster startCopyOf(TestCluster source) {
+        TestCluster testCluster = startEmpty();
+        LocalCluster copy = testCluster.cluster;
+        Bootstrap.ensure(Database.local(copy, TEMPLATE));
+        Path dump = copy.root().resolve("template.dump");
+        Endpoint from = source.cluster.superuserEndpoint().withDatabase(TEMPLATE);
+        Endpoint to = copy.superuserEndpoint().withDatabase(TEMPLATE);
+        tool(copy, from, List.of("pg_dump", "--format=custom", "--file=" + dump));
+        tool(copy, to, List.of("pg_restore", "--exit-on-error", dump.toString()));
+        return testCluster;
+    }
+
+    private static void tool(LocalCluster cluster, Endpoint at, List<String> command) {
+        List<String> full = new ArrayList<>(command);
+        full.set(0, cluster.binaries().program(command.get(0)).toString());
+        full.addAll(List.of("--host=" + at.host(), "--port=" + at.port(), "--username=" + at.user(),
+                "--dbname=" + at.database()));
+        Processes.Result r = Processes.run(full, Duration.ofMinutes(2), Map.of("PGPASSWORD", at.password()));
+        if (!r.ok()) {
+            throw new IllegalStateException(command.get(0) + " failed copying the test template: " + r.output());
+        }
+    }
+
+    private static TestCluster startEmpty() {
         Path dir;
         try {
             dir = Files.createTempDirectory("townhall-test-");
@@ -53,9 +119,6 @@ public final class TestCluster implements AutoCloseable {
         TestCluster testCluster = new TestCluster(cluster);
         Runtime.getRuntime().addShutdownHook(new Thread(testCluster::close, "test-cluster-stop"));
         cluster.start(OptionalInt.empty());
-        Database template = Database.local(cluster, TEMPLATE);
-        Bootstrap.ensure(template);
-        Migrator.as(template.owner()).migrate(null);
         return testCluster;
     }
 
