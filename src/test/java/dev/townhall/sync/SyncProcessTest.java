@@ -168,7 +168,7 @@ class SyncProcessTest {
 
     /** A's changes for B not yet applied there. */
     private long queuedFor(Database peer) {
-        return SyncAgent.of(a).status(peerB, peer.owner()).push().queued();
+        return SyncAgent.of(a).status(peerB, Optional.of(peer.owner())).push().queued().orElseThrow();
     }
 
     private static long progress(Database at, Database source) throws SQLException {
