@@ -10,6 +10,11 @@
 -- core.audit_statement's bulk switch), so no application or compat session can pass its writes off as remote.
 -- The agent also sets townhall.sync_writer_town (the remote change's writer_town_id, empty for none); a local
 -- write records core.acting_town_id(). base_hlc is the hlc of the row's latest change logged here.
+-- A batched apply (one statement writing many rows of one table) cannot give each row its own settings, because
+-- AFTER ROW triggers fire at the end of the statement: it sets townhall.sync_rows instead, the table followed by one
+-- ';<row id> <origin> <hlc> <writer town or nothing>' entry per row and a closing ';', looked up by the row's id.
+-- A row the statement writes that is not listed (a cascade into another row) is an error, so the agent falls back
+-- to applying that batch change by change.
 CREATE FUNCTION sync.capture_change() RETURNS trigger
     LANGUAGE plpgsql
     SECURITY DEFINER
@@ -23,6 +28,10 @@ DECLARE
     v_hlc      bigint;
     v_writer   uuid;
     v_base     bigint;
+    v_id       uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END;
+    v_rows     text := nullif(current_setting('townhall.sync_rows', true), '');
+    v_at       integer;
+    v_entry    text[];
 BEGIN
     IF TG_OP <> 'DELETE' THEN
         v_new := to_jsonb(NEW) - v_excluded;
@@ -31,21 +40,34 @@ BEGIN
         RETURN NULL;
     END IF;
 
-    IF nullif(current_setting('townhall.sync_origin', true), '') IS NOT NULL
+    IF (v_rows IS NOT NULL OR nullif(current_setting('townhall.sync_origin', true), '') IS NOT NULL)
        AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = session_user AND (r.rolbypassrls OR r.rolsuper)) THEN
-        v_origin := current_setting('townhall.sync_origin')::uuid;
-        v_hlc := nullif(current_setting('townhall.sync_hlc', true), '')::bigint;
-        v_writer := nullif(current_setting('townhall.sync_writer_town', true), '')::uuid;
-        IF v_hlc IS NULL THEN
-            RAISE EXCEPTION 'townhall.sync_origin is set, so townhall.sync_hlc must carry the remote change''s clock'
-                USING ERRCODE = 'invalid_parameter_value';
+        IF v_rows IS NOT NULL THEN
+            v_at := strpos(v_rows, ';' || v_id::text || ' ');
+            IF v_at = 0 OR split_part(v_rows, ';', 1) <> v_table THEN
+                RAISE EXCEPTION 'townhall.sync_rows does not list % %', v_table, v_id
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            -- an entry is at most 36 + 1 + 36 + 1 + 20 + 1 + 36 characters after its ';'
+            v_entry := string_to_array(split_part(substr(v_rows, v_at + 1, 140), ';', 1), ' ');
+            v_origin := v_entry[2]::uuid;
+            v_hlc := v_entry[3]::bigint;
+            v_writer := nullif(v_entry[4], '')::uuid;
+        ELSE
+            v_origin := current_setting('townhall.sync_origin')::uuid;
+            v_hlc := nullif(current_setting('townhall.sync_hlc', true), '')::bigint;
+            v_writer := nullif(current_setting('townhall.sync_writer_town', true), '')::uuid;
+            IF v_hlc IS NULL THEN
+                RAISE EXCEPTION 'townhall.sync_origin is set, so townhall.sync_hlc must carry the remote change''s clock'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
         END IF;
     ELSE
         v_hlc := sync.hlc_now();
         v_writer := core.acting_town_id();
     END IF;
     SELECT c.hlc INTO v_base FROM sync.changes c
-    WHERE c.table_name = v_table AND c.row_id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END)
+    WHERE c.table_name = v_table AND c.row_id = v_id
     ORDER BY c.id DESC LIMIT 1;
 
     IF TG_OP = 'INSERT' THEN
