@@ -24,7 +24,7 @@ DECLARE
     v_table    text := TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME;
     v_excluded text[] := coalesce(TG_ARGV, '{}');
     v_new      jsonb;
-    v_origin   uuid := sync.local_node_id();
+    v_origin   uuid;
     v_hlc      bigint;
     v_writer   uuid;
     v_base     bigint;
@@ -44,7 +44,7 @@ BEGIN
        AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = session_user AND (r.rolbypassrls OR r.rolsuper)) THEN
         IF v_rows IS NOT NULL THEN
             v_at := strpos(v_rows, ';' || v_id::text || ' ');
-            IF v_at = 0 OR split_part(v_rows, ';', 1) <> v_table THEN
+            IF v_at = 0 OR left(v_rows, length(v_table) + 1) <> v_table || ';' THEN
                 RAISE EXCEPTION 'townhall.sync_rows does not list % %', v_table, v_id
                     USING ERRCODE = 'invalid_parameter_value';
             END IF;
@@ -63,6 +63,7 @@ BEGIN
             END IF;
         END IF;
     ELSE
+        v_origin := sync.local_node_id();
         v_hlc := sync.hlc_now();
         v_writer := core.acting_town_id();
     END IF;

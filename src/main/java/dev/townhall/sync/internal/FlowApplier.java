@@ -217,7 +217,7 @@ public final class FlowApplier {
      */
     private static final class Run {
         /** Capture looks each written row up in the run's list of rows, so a run's cost grows with its square. */
-        private static final int MAX_ROWS = 500;
+        private static final int MAX_ROWS = 100;
         private static final Set<String> OPERATIONS = Set.of("insert", "update", "delete");
 
         private final List<Change> changes = new ArrayList<>();
@@ -294,9 +294,12 @@ public final class FlowApplier {
                        EXISTS (SELECT 1 FROM sync.changes h WHERE h.table_name = s.table_name AND h.row_id = r.row_id
                                                               AND h.hlc > r.hlc AND h.origin_node = r.origin) AS superseded,
                        current.hlc IS NULL OR coalesce(r.base >= current.hlc, false) AS follows,
-                       (sync.conflict_rank(s.policy, r.writer, r.town, r.visibility), r.hlc, r.origin)
+                       -- ranked only when the change does not follow the current version: ranking costs two lookups
+                       CASE WHEN current.hlc IS NOT NULL AND NOT coalesce(r.base >= current.hlc, false) THEN
+                           (sync.conflict_rank(s.policy, r.writer, r.town, r.visibility), r.hlc, r.origin)
                            > (sync.conflict_rank(s.policy, current.writer_town_id, current.town_id, current.visibility),
-                              current.hlc, current.origin_node) AS remote_wins,
+                              current.hlc, current.origin_node)
+                       END AS remote_wins,
                        current.hlc AS current_hlc, s.policy
                 FROM r JOIN sync.synced_tables s ON s.table_name = ?
                 LEFT JOIN LATERAL (SELECT * FROM sync.changes c WHERE c.table_name = s.table_name AND c.row_id = r.row_id
