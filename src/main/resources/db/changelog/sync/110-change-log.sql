@@ -42,7 +42,8 @@ CREATE TABLE sync.changes (
 CREATE INDEX changes_txid_idx ON sync.changes (txid, id);
 -- a replica's town filter
 CREATE INDEX changes_town_txid_idx ON sync.changes (town_id, txid);
-CREATE INDEX changes_row_idx ON sync.changes (table_name, row_id);
+-- a row's changes, newest last: capture's base_hlc and the agent's conflict check read the latest by a backward scan
+CREATE INDEX changes_row_idx ON sync.changes (table_name, row_id, id);
 ALTER TABLE sync.changes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sync.changes FORCE ROW LEVEL SECURITY;
 CREATE POLICY changes_owner_only ON sync.changes USING (false) WITH CHECK (false);

@@ -1,15 +1,68 @@
 --liquibase formatted sql
 
+--changeset townhall:sync-120-fn-change-stamp splitStatements:false
+--comment: who made a change and when, for the capture triggers: a local write, or a remote change the agent applies
+-- Origin: the sync agent applies a remote change with SET LOCAL townhall.sync_origin = '<origin node uuid>' and
+-- townhall.sync_hlc = '<remote hlc>'; both are honoured only for a login that bypasses RLS (the owner role, as
+-- core.audit_statement's bulk switch), so no application or compat session can pass its writes off as remote.
+-- The agent also sets townhall.sync_writer_town (the remote change's writer_town_id, empty for none); a local
+-- write records core.acting_town_id(). base: the hlc of the row's latest change logged here.
+-- A batched apply (one statement writing many rows of one table) cannot give each row its own settings, because
+-- AFTER ROW triggers fire at the end of the statement: it sets townhall.sync_rows instead, the table followed by one
+-- ';<row id> <origin> <hlc> <writer town or nothing>' entry per row and a closing ';', looked up by the row's id.
+-- A row the statement writes that is not listed (a cascade into another row) is an error, so the agent falls back
+-- to applying that batch change by change.
+CREATE FUNCTION sync.change_stamp(p_table text, p_id uuid, OUT origin uuid, OUT hlc bigint, OUT writer uuid,
+                                  OUT base bigint)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, sync
+AS $$
+DECLARE
+    v_rows  text := nullif(current_setting('townhall.sync_rows', true), '');
+    v_at    integer;
+    v_entry text[];
+BEGIN
+    IF (v_rows IS NOT NULL OR nullif(current_setting('townhall.sync_origin', true), '') IS NOT NULL)
+       AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = session_user AND (r.rolbypassrls OR r.rolsuper)) THEN
+        IF v_rows IS NOT NULL THEN
+            v_at := strpos(v_rows, ';' || p_id::text || ' ');
+            IF v_at = 0 OR left(v_rows, length(p_table) + 1) <> p_table || ';' THEN
+                RAISE EXCEPTION 'townhall.sync_rows does not list % %', p_table, p_id
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            -- an entry is at most 36 + 1 + 36 + 1 + 20 + 1 + 36 characters after its ';'
+            v_entry := string_to_array(split_part(substr(v_rows, v_at + 1, 140), ';', 1), ' ');
+            origin := v_entry[2]::uuid;
+            hlc := v_entry[3]::bigint;
+            writer := nullif(v_entry[4], '')::uuid;
+        ELSE
+            origin := current_setting('townhall.sync_origin')::uuid;
+            hlc := nullif(current_setting('townhall.sync_hlc', true), '')::bigint;
+            writer := nullif(current_setting('townhall.sync_writer_town', true), '')::uuid;
+            IF hlc IS NULL THEN
+                RAISE EXCEPTION 'townhall.sync_origin is set, so townhall.sync_hlc must carry the remote change''s clock'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+    ELSE
+        origin := sync.local_node_id();
+        hlc := sync.hlc_now();
+        writer := core.acting_town_id();
+    END IF;
+    SELECT c.hlc INTO base FROM sync.changes c
+    WHERE c.table_name = p_table AND c.row_id = p_id
+    ORDER BY c.id DESC LIMIT 1;
+END
+$$;
+REVOKE ALL ON FUNCTION sync.change_stamp(text, uuid) FROM PUBLIC;
+--rollback DROP FUNCTION sync.change_stamp(text, uuid);
+
 --changeset townhall:sync-120-fn-capture-change splitStatements:false
 --comment: the capture trigger: one sync.changes row per changed row, in the writing transaction
 -- SECURITY DEFINER so the application's writes are captured while it cannot read or write the log itself.
 -- Trigger arguments: the table's generated columns, left out of the row image (they cannot be inserted on apply).
 -- An update that changes nothing but updated_at (touch_updated_at stamps every UPDATE) is not captured.
--- Origin: the sync agent applies a remote change with SET LOCAL townhall.sync_origin = '<origin node uuid>' and
--- townhall.sync_hlc = '<remote hlc>'; both are honoured only for a login that bypasses RLS (the owner role, as
--- core.audit_statement's bulk switch), so no application or compat session can pass its writes off as remote.
--- The agent also sets townhall.sync_writer_town (the remote change's writer_town_id, empty for none); a local
--- write records core.acting_town_id(). base_hlc is the hlc of the row's latest change logged here.
+-- Origin, clock, writer town and base: sync.change_stamp.
 CREATE FUNCTION sync.capture_change() RETURNS trigger
     LANGUAGE plpgsql
     SECURITY DEFINER
@@ -19,7 +72,7 @@ DECLARE
     v_table    text := TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME;
     v_excluded text[] := coalesce(TG_ARGV, '{}');
     v_new      jsonb;
-    v_origin   uuid := sync.local_node_id();
+    v_origin   uuid;
     v_hlc      bigint;
     v_writer   uuid;
     v_base     bigint;
@@ -30,23 +83,8 @@ BEGIN
     IF TG_OP = 'UPDATE' AND (v_new - 'updated_at') = ((to_jsonb(OLD) - v_excluded) - 'updated_at') THEN
         RETURN NULL;
     END IF;
-
-    IF nullif(current_setting('townhall.sync_origin', true), '') IS NOT NULL
-       AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = session_user AND (r.rolbypassrls OR r.rolsuper)) THEN
-        v_origin := current_setting('townhall.sync_origin')::uuid;
-        v_hlc := nullif(current_setting('townhall.sync_hlc', true), '')::bigint;
-        v_writer := nullif(current_setting('townhall.sync_writer_town', true), '')::uuid;
-        IF v_hlc IS NULL THEN
-            RAISE EXCEPTION 'townhall.sync_origin is set, so townhall.sync_hlc must carry the remote change''s clock'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-    ELSE
-        v_hlc := sync.hlc_now();
-        v_writer := core.acting_town_id();
-    END IF;
-    SELECT c.hlc INTO v_base FROM sync.changes c
-    WHERE c.table_name = v_table AND c.row_id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END)
-    ORDER BY c.id DESC LIMIT 1;
+    SELECT s.origin, s.hlc, s.writer, s.base INTO v_origin, v_hlc, v_writer, v_base
+    FROM sync.change_stamp(v_table, CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END) s;
 
     IF TG_OP = 'INSERT' THEN
         INSERT INTO sync.changes (hlc, origin_node, table_name, row_id, org_id, town_id, visibility, shared_with,

@@ -15,7 +15,7 @@ ALTER TABLE sync.synced_tables
 --rollback ALTER TABLE sync.synced_tables DROP COLUMN kept_local, DROP COLUMN scope;
 
 --changeset townhall:sync-171-fn-capture-directory-change splitStatements:false
---comment: the capture trigger of directory tables: as sync.capture_change, with the scope of an organisation-wide row
+--comment: the capture trigger of directory tables: as sync.capture_change (stamped by sync.change_stamp), with the scope of an organisation-wide row
 -- town_id: the town itself for core.towns, the row's town where it has one (a membership), else the organisation's
 -- capital; visibility shared with the whole organisation (shared_with '{}'). No moves: the scope never changes.
 -- Trigger arguments: the columns left out of the row image (generated and kept_local).
@@ -31,7 +31,7 @@ DECLARE
     v_new      jsonb;
     v_org      uuid;
     v_town     uuid;
-    v_origin   uuid := sync.local_node_id();
+    v_origin   uuid;
     v_hlc      bigint;
     v_writer   uuid;
     v_base     bigint;
@@ -52,22 +52,8 @@ BEGIN
             USING ERRCODE = 'foreign_key_violation';
     END IF;
 
-    IF nullif(current_setting('townhall.sync_origin', true), '') IS NOT NULL
-       AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = session_user AND (r.rolbypassrls OR r.rolsuper)) THEN
-        v_origin := current_setting('townhall.sync_origin')::uuid;
-        v_hlc := nullif(current_setting('townhall.sync_hlc', true), '')::bigint;
-        v_writer := nullif(current_setting('townhall.sync_writer_town', true), '')::uuid;
-        IF v_hlc IS NULL THEN
-            RAISE EXCEPTION 'townhall.sync_origin is set, so townhall.sync_hlc must carry the remote change''s clock'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-    ELSE
-        v_hlc := sync.hlc_now();
-        v_writer := core.acting_town_id();
-    END IF;
-    SELECT c.hlc INTO v_base FROM sync.changes c
-    WHERE c.table_name = v_table AND c.row_id = (v_row ->> 'id')::uuid
-    ORDER BY c.id DESC LIMIT 1;
+    SELECT s.origin, s.hlc, s.writer, s.base INTO v_origin, v_hlc, v_writer, v_base
+    FROM sync.change_stamp(v_table, (v_row ->> 'id')::uuid) s;
 
     INSERT INTO sync.changes (hlc, origin_node, table_name, row_id, org_id, town_id, visibility, shared_with,
                               operation, row_data, writer_town_id, base_hlc)

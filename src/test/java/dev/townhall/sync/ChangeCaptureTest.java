@@ -146,6 +146,40 @@ class ChangeCaptureTest {
                 .containsExactly(REMOTE_NODE + ":123456789");
     }
 
+    @Test
+    void aBatchedApplysRowListIsHonouredForTheOwnerOnly() throws SQLException {
+        UUID byApp = UUID.randomUUID();
+        towns.as("flo@fluenti").inTransaction(h -> {
+            h.execute("SELECT set_config('townhall.sync_rows', ?, true)", "crm.contacts;" + byApp + " " + REMOTE_NODE + " 5 ;");
+            return h.execute("INSERT INTO crm.contacts (id, first_name, last_name) VALUES (?, 'App', 'Spoof')", byApp);
+        });
+        assertThat(owner("SELECT (origin_node = sync.local_node_id()) || ':' || (hlc > 5)"
+                + " FROM sync.changes WHERE row_id = '" + byApp + "'")).containsExactly("true:true");
+
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID writer = towns.town("fluenti").id();
+        try (Connection c = db.owner().connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("SET LOCAL townhall.sync_rows = 'crm.contacts;" + first + " " + REMOTE_NODE + " 123456789 " + writer
+                    + ";" + second + " " + REMOTE_NODE + " 123456790 ;'");
+            s.execute("INSERT INTO crm.contacts (id, org_id, town_id, first_name, last_name) VALUES ('" + first + "', '"
+                    + towns.orgId() + "', '" + writer + "', 'First', 'Row'), ('" + second + "', '" + towns.orgId() + "', '"
+                    + writer + "', 'Second', 'Row')");
+            c.commit();
+        }
+        assertThat(owner("SELECT row_id || ':' || origin_node || ':' || hlc || ':' || coalesce(writer_town_id::text, '-')"
+                + " FROM sync.changes WHERE row_id IN ('" + first + "', '" + second + "') ORDER BY hlc"))
+                .containsExactly(first + ":" + REMOTE_NODE + ":123456789:" + writer, second + ":" + REMOTE_NODE + ":123456790:-");
+
+        try (Connection c = db.owner().connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("SET LOCAL townhall.sync_rows = 'crm.contacts;" + first + " " + REMOTE_NODE + " 123456791 ;'");
+            assertThatThrownBy(() -> s.execute("UPDATE crm.contacts SET first_name = 'Unlisted' WHERE id = '" + second + "'"))
+                    .hasMessageContaining("townhall.sync_rows does not list crm.contacts " + second);
+        }
+    }
+
     private List<String> owner(String sql) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = db.owner().connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {

@@ -191,6 +191,39 @@ class SyncAgentTest {
         assertThat(count(b, "SELECT count(*) FROM sync.parked_changes WHERE row_id = ?", child)).isZero();
     }
 
+    @Test
+    void deletesWrittenTogetherThatCascadeIntoOtherRowsAreAppliedOneByOneWithTheirOrigin() throws SQLException {
+        Database replica = cluster.newDatabase("SyncAgentTestCascade");
+        renewNode(replica);
+        Peer push = Peers.of(a).add("cascade-replica", replica.owner(), Optional.empty(), "push");
+        UUID kept = UUID.randomUUID();
+        UUID gone = UUID.randomUUID();
+        try (Connection c = a.owner().connect()) {
+            c.setAutoCommit(false);
+            insertCompany(c, kept);
+            insertCompany(c, gone);
+            c.commit();
+        }
+        agent.runOnce(push, replica.owner());
+        // only the replica has a contact of the company: deleting it there sets the contact's company_id to NULL
+        UUID contact;
+        try (Connection c = replica.owner().connect()) {
+            contact = insertContact(c, "fluenti", "Cascade", gone);
+        }
+        exec(a, "DELETE FROM crm.companies WHERE id IN (?, ?)", kept, gone);
+
+        RunReport report = agent.runOnce(push, replica.owner());
+
+        assertThat(report.pushed().applied()).isEqualTo(2);
+        assertThat(report.pushed().parked()).isZero();
+        assertThat(count(replica, "SELECT count(*) FROM crm.companies WHERE id IN (?, ?)", kept, gone)).isZero();
+        assertThat(count(replica, "SELECT count(*) FROM crm.contacts WHERE id = ? AND company_id IS NULL", contact))
+                .isEqualTo(1);
+        assertThat(text(replica, "SELECT origin_node::text FROM sync.changes WHERE row_id = ? ORDER BY id DESC LIMIT 1",
+                contact)).as("the cascade is logged as the delete's, like any write of an applied change")
+                .isEqualTo(Peers.nodeId(a.owner()).toString());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private UUID insertContact(Database db, String town, String firstName) throws SQLException {

@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,12 @@ import java.util.UUID;
  * {@code sync.peer_progress} and records every change in {@code sync.applied_changes}, so a batch is applied
  * exactly once however often it is read. A failing batch is rolled back and retried with exponential backoff;
  * after {@code maxAttempts} the change that failed is parked (it blocks nothing else) and retried after every run.
+ * <p>
+ * A batch costs a few statements, not several per change: one looks up which changes were already handled, one
+ * observes the newest clock, one records the applied keys, and each run of consecutive inserts and updates (or
+ * deletes) of distinct rows of one table is decided in one query and written in one statement. When such a
+ * statement fails, the batch is rolled back and applied again change by change, so the failing change is known
+ * and backoff and parking work on it alone.
  */
 public final class FlowApplier {
     /** How many changes per batch, how often a failing batch is tried before its failing change is parked, the first pause. */
@@ -58,6 +65,13 @@ public final class FlowApplier {
     }
 
     private enum Outcome { APPLIED, CONFLICT, PARKED, SKIPPED }
+
+    /** A run of changes written together failed: which change is to blame is found by applying them one by one. */
+    private static final class RunFailure extends Exception {
+        RunFailure(SQLException cause) {
+            super(cause);
+        }
+    }
 
     private static final class ApplyFailure extends Exception {
         final Change change;
@@ -94,6 +108,7 @@ public final class FlowApplier {
     /** Applies the batch and returns the cursor to read from next. */
     private long applyWithRetry(Batch batch, long expected, int[] counts) {
         int attempt = 0;
+        boolean inRuns = true;
         while (true) {
             int[] tried = new int[counts.length];
             try (Connection c = dest.connect()) {
@@ -105,12 +120,15 @@ public final class FlowApplier {
                         c.rollback();
                         return locked;
                     }
-                    applyBatch(c, batch, tried);
+                    applyBatch(c, batch, tried, inRuns);
                     c.commit();
                     for (int i = 0; i < counts.length; i++) {
                         counts[i] += tried[i];
                     }
                     return batch.cursor();
+                } catch (RunFailure failure) {
+                    c.rollback();
+                    inRuns = false;
                 } catch (ApplyFailure failure) {
                     c.rollback();
                     attempt++;
@@ -119,6 +137,7 @@ public final class FlowApplier {
                         park(failure.change, "apply_error", failure.getMessage(), attempt);
                         counts[Outcome.PARKED.ordinal()]++;
                         attempt = 0;
+                        inRuns = true;
                     } else {
                         pause(attempt);
                     }
@@ -130,40 +149,48 @@ public final class FlowApplier {
         }
     }
 
-    private void applyBatch(Connection c, Batch batch, int[] counts) throws SQLException, ApplyFailure {
+    private void applyBatch(Connection c, Batch batch, int[] counts, boolean inRuns)
+            throws SQLException, ApplyFailure, RunFailure {
         List<Change> changes = batch.changes();
-        long lastHlc = 0;
-        int applied = 0;
+        Set<Long> handled = handled(c, changes);
+        List<Change> fresh = changes.stream().filter(change -> !handled.contains(change.id())).toList();
+        // observing the newest clock observes them all; only a batch holding one too far ahead is observed change by change
+        boolean trusted = fresh.isEmpty() || observe(c, fresh.stream().mapToLong(Change::hlc).max().getAsLong());
+        Tally tally = new Tally(counts);
+        Run run = new Run();
         for (int i = 0; i < changes.size(); i++) {
             Change change = changes.get(i);
             Change next = i + 1 < changes.size() ? changes.get(i + 1) : null;
-            if (handled(c, change)) {
+            if (handled.contains(change.id())) {
                 continue;
             }
-            Outcome outcome;
             Optional<String> refusal;
-            if (!observe(c, change.hlc())) {
+            if (!trusted && !observe(c, change.hlc())) {
                 parkIn(c, change, "clock_skew", "its clock is more than sync.max_clock_skew() ahead of this node's", 0);
-                outcome = Outcome.PARKED;
+                tally.add(Outcome.PARKED, change);
             } else if ((refusal = refusal(c, change, next)).isPresent()) {
                 parkIn(c, change, "not_permitted", refusal.get(), 0);
-                outcome = Outcome.PARKED;
+                tally.add(Outcome.PARKED, change);
             } else if (isMoveOutBeforeItsMoveIn(change, next)) {
                 // a row moved between scopes this node both holds: the move_in that follows updates it in place
-                outcome = Outcome.SKIPPED;
+                tally.add(Outcome.SKIPPED, change);
+            } else if (inRuns && Run.fits(change)) {
+                if (!run.takes(change)) {
+                    flush(c, run, tally);
+                }
+                run.add(change);
             } else {
+                flush(c, run, tally);
                 try {
-                    outcome = applyOne(c, change);
+                    tally.add(applyOne(c, change), change);
                 } catch (SQLException e) {
                     throw new ApplyFailure(change, e);
                 }
-                if (outcome == Outcome.APPLIED) {
-                    applied++;
-                    lastHlc = Math.max(lastHlc, change.hlc());
-                }
             }
-            markApplied(c, change);
-            counts[outcome.ordinal()]++;
+        }
+        flush(c, run, tally);
+        if (!fresh.isEmpty()) {
+            markApplied(c, fresh);
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE sync.peer_progress
@@ -171,8 +198,8 @@ public final class FlowApplier {
                     failures = 0, last_error = NULL, last_attempt_at = now(), last_success_at = now()
                 WHERE source_node = ?""")) {
             ps.setLong(1, batch.cursor());
-            ps.setLong(2, lastHlc);
-            ps.setLong(3, applied);
+            ps.setLong(2, tally.lastHlc);
+            ps.setLong(3, counts[Outcome.APPLIED.ordinal()]);
             ps.setObject(4, sourceNode);
             ps.executeUpdate();
         }
@@ -219,67 +246,177 @@ public final class FlowApplier {
         }
     }
 
+    /** What a batch came to: the count per outcome and the newest clock applied. */
+    private static final class Tally {
+        final int[] counts;
+        long lastHlc;
+
+        Tally(int[] counts) {
+            this.counts = counts;
+        }
+
+        void add(Outcome outcome, Change change) {
+            counts[outcome.ordinal()]++;
+            if (outcome == Outcome.APPLIED) {
+                lastHlc = Math.max(lastHlc, change.hlc());
+            }
+        }
+    }
+
+    /**
+     * Consecutive plain changes (inserts and updates, or deletes) of distinct rows of one table, written together.
+     * Moves stay out: they come in pairs and change which towns may see a row.
+     */
+    private static final class Run {
+        /** Capture looks each written row up in the run's list of rows, so a run's cost grows with its square. */
+        private static final int MAX_ROWS = 100;
+        private static final Set<String> OPERATIONS = Set.of("insert", "update", "delete");
+
+        private final List<Change> changes = new ArrayList<>();
+        private final Set<UUID> rows = new HashSet<>();
+
+        static boolean fits(Change change) {
+            return OPERATIONS.contains(change.operation());
+        }
+
+        /** Whether the change may join: the same table and kind of write, a row not in the run yet, room left. */
+        boolean takes(Change change) {
+            if (changes.isEmpty()) {
+                return true;
+            }
+            Change first = changes.get(0);
+            return changes.size() < MAX_ROWS && first.table().equals(change.table())
+                    && (first.rowData() == null) == (change.rowData() == null) && !rows.contains(change.rowId());
+        }
+
+        void add(Change change) {
+            changes.add(change);
+            rows.add(change.rowId());
+        }
+
+        void clear() {
+            changes.clear();
+            rows.clear();
+        }
+    }
+
+    /** Applies the run's changes, if any, and empties it. */
+    private void flush(Connection c, Run run, Tally tally) throws RunFailure {
+        if (run.changes.isEmpty()) {
+            return;
+        }
+        try {
+            List<Outcome> outcomes = applyAll(c, run.changes.get(0).table(), run.changes);
+            for (int i = 0; i < outcomes.size(); i++) {
+                tally.add(outcomes.get(i), run.changes.get(i));
+            }
+        } catch (SQLException e) {
+            throw new RunFailure(e);
+        }
+        run.clear();
+    }
+
     private static boolean isMoveOutBeforeItsMoveIn(Change change, Change next) {
         return change.operation().equals("move_out") && next != null && next.operation().equals("move_in")
                 && next.txid() == change.txid() && next.table().equals(change.table()) && next.rowId().equals(change.rowId());
     }
 
-    /**
-     * Applies a change unless this node already has it or something newer from its origin, or it conflicts and
-     * loses. It conflicts when it was made without seeing the row's current version here (the latest change logged
-     * for the row): its base is older than that version's hlc. Then the table's policy ranks both versions
-     * ({@code sync.conflict_rank}), equal ranks going to the later (hlc, origin); the node that refuses the losing
-     * change keeps it in {@code sync.conflicts} with the local winner, the other node simply applies the winner, so
-     * each conflict is kept once.
-     */
     private Outcome applyOne(Connection c, Change change) throws SQLException {
-        RowWriter table = writer(c, change.table());
-        String policy;
+        return applyAll(c, change.table(), List.of(change)).get(0);
+    }
+
+    /**
+     * Applies changes of distinct rows of one table, all writes or all deletes, each unless this node already has it
+     * or something newer from its origin, or it conflicts and loses. It conflicts when it was made without seeing
+     * the row's current version here (the latest change logged for the row): its base is older than that version's
+     * hlc. Then the table's policy ranks both versions ({@code sync.conflict_rank}), equal ranks going to the later
+     * (hlc, origin); the node that refuses the losing change keeps it in {@code sync.conflicts} with the local
+     * winner, the other node simply applies the winner, so each conflict is kept once.
+     */
+    private List<Outcome> applyAll(Connection c, String tableName, List<Change> changes) throws SQLException {
+        RowWriter table = writer(c, tableName);
+        List<Outcome> outcomes = new ArrayList<>();
+        List<Change> winners = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                WITH r AS (SELECT ?::bigint AS hlc, ?::uuid AS origin, ?::uuid AS writer, ?::uuid AS town,
-                                  ?::core.visibility AS visibility, ?::bigint AS base),
-                     here AS (SELECT * FROM sync.changes WHERE table_name = ? AND row_id = ?),
-                     current AS (SELECT * FROM here ORDER BY id DESC LIMIT 1)
-                SELECT EXISTS (SELECT 1 FROM here WHERE here.hlc = r.hlc AND here.origin_node = r.origin) AS seen,
-                       EXISTS (SELECT 1 FROM here WHERE here.hlc > r.hlc AND here.origin_node = r.origin) AS superseded,
+                WITH r AS (SELECT * FROM unnest(?::bigint[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[]::core.visibility[],
+                                                ?::bigint[], ?::uuid[])
+                                  WITH ORDINALITY AS r(hlc, origin, writer, town, visibility, base, row_id, ord))
+                SELECT EXISTS (SELECT 1 FROM sync.changes h WHERE h.table_name = s.table_name AND h.row_id = r.row_id
+                                                              AND h.hlc = r.hlc AND h.origin_node = r.origin) AS seen,
+                       EXISTS (SELECT 1 FROM sync.changes h WHERE h.table_name = s.table_name AND h.row_id = r.row_id
+                                                              AND h.hlc > r.hlc AND h.origin_node = r.origin) AS superseded,
                        current.hlc IS NULL OR coalesce(r.base >= current.hlc, false) AS follows,
-                       (sync.conflict_rank(s.policy, r.writer, r.town, r.visibility), r.hlc, r.origin)
+                       -- ranked only when the change does not follow the current version: ranking costs two lookups
+                       CASE WHEN current.hlc IS NOT NULL AND NOT coalesce(r.base >= current.hlc, false) THEN
+                           (sync.conflict_rank(s.policy, r.writer, r.town, r.visibility), r.hlc, r.origin)
                            > (sync.conflict_rank(s.policy, current.writer_town_id, current.town_id, current.visibility),
-                              current.hlc, current.origin_node) AS remote_wins,
+                              current.hlc, current.origin_node)
+                       END AS remote_wins,
                        current.hlc AS current_hlc, s.policy
-                FROM r CROSS JOIN sync.synced_tables s LEFT JOIN current ON true
-                WHERE s.table_name = ?""")) {
-            ps.setLong(1, change.hlc());
-            ps.setObject(2, change.originNode());
-            ps.setObject(3, change.writerTown());
-            ps.setObject(4, change.townId());
-            ps.setString(5, change.visibility());
-            ps.setObject(6, change.baseHlc());
-            ps.setString(7, change.table());
-            ps.setObject(8, change.rowId());
-            ps.setString(9, change.table());
+                FROM r JOIN sync.synced_tables s ON s.table_name = ?
+                LEFT JOIN LATERAL (SELECT * FROM sync.changes c WHERE c.table_name = s.table_name AND c.row_id = r.row_id
+                                   ORDER BY c.id DESC LIMIT 1) current ON true
+                ORDER BY r.ord""")) {
+            ps.setArray(1, c.createArrayOf("bigint", changes.stream().map(Change::hlc).toArray(Long[]::new)));
+            ps.setArray(2, c.createArrayOf("uuid", changes.stream().map(Change::originNode).toArray(UUID[]::new)));
+            ps.setArray(3, c.createArrayOf("uuid", changes.stream().map(Change::writerTown).toArray(UUID[]::new)));
+            ps.setArray(4, c.createArrayOf("uuid", changes.stream().map(Change::townId).toArray(UUID[]::new)));
+            ps.setArray(5, c.createArrayOf("text", changes.stream().map(Change::visibility).toArray(String[]::new)));
+            ps.setArray(6, c.createArrayOf("bigint", changes.stream().map(Change::baseHlc).toArray(Long[]::new)));
+            ps.setArray(7, c.createArrayOf("uuid", changes.stream().map(Change::rowId).toArray(UUID[]::new)));
+            ps.setString(8, tableName);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getBoolean("seen") || rs.getBoolean("superseded")) {
-                    return Outcome.SKIPPED;
+                for (Change change : changes) {
+                    if (!rs.next()) {
+                        throw new SQLException("table " + tableName + " is not synced on this node", "42P01");
+                    }
+                    if (rs.getBoolean("seen") || rs.getBoolean("superseded")) {
+                        outcomes.add(Outcome.SKIPPED);
+                    } else if (!rs.getBoolean("follows") && !rs.getBoolean("remote_wins")) {
+                        keepConflict(c, table, change, rs.getLong("current_hlc"), rs.getString("policy"));
+                        outcomes.add(Outcome.CONFLICT);
+                    } else {
+                        winners.add(change);
+                        outcomes.add(Outcome.APPLIED);
+                    }
                 }
-                policy = rs.getString("policy");
-                if (!rs.getBoolean("follows") && !rs.getBoolean("remote_wins")) {
-                    keepConflict(c, table, change, rs.getLong("current_hlc"), policy);
-                    return Outcome.CONFLICT;
-                }
+            }
+        }
+        if (!winners.isEmpty()) {
+            writeAsRemote(c, table, tableName, winners);
+        }
+        return outcomes;
+    }
+
+    /**
+     * Writes the changes with their origin, clock and writer town for capture to log. A single change sets them for
+     * the statement, cascades into other rows included; several list them per row in {@code townhall.sync_rows}.
+     */
+    private static void writeAsRemote(Connection c, RowWriter table, String tableName, List<Change> changes)
+            throws SQLException {
+        Change only = changes.size() == 1 ? changes.get(0) : null;
+        StringBuilder rows = new StringBuilder();
+        if (only == null) {
+            rows.append(tableName).append(';');
+            for (Change change : changes) {
+                rows.append(change.rowId()).append(' ').append(change.originNode()).append(' ').append(change.hlc())
+                        .append(' ').append(change.writerTown() == null ? "" : change.writerTown()).append(';');
             }
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT set_config('townhall.sync_origin', ?, true), set_config('townhall.sync_hlc', ?, true),
-                       set_config('townhall.sync_writer_town', ?, true)""")) {
-            ps.setString(1, change.originNode().toString());
-            ps.setString(2, Long.toString(change.hlc()));
-            ps.setString(3, change.writerTown() == null ? "" : change.writerTown().toString());
+                       set_config('townhall.sync_writer_town', ?, true), set_config('townhall.sync_rows', ?, true)""")) {
+            ps.setString(1, only == null ? "" : only.originNode().toString());
+            ps.setString(2, only == null ? "" : Long.toString(only.hlc()));
+            ps.setString(3, only == null || only.writerTown() == null ? "" : only.writerTown().toString());
+            ps.setString(4, rows.toString());
             ps.execute();
         }
-        table.write(c, change.rowId(), change.rowData());
-        return Outcome.APPLIED;
+        if (changes.get(0).rowData() == null) {
+            table.deleteAll(c, changes.stream().map(Change::rowId).toList());
+        } else {
+            table.upsertAll(c, changes.stream().map(Change::rowData).toList());
+        }
     }
 
     private void keepConflict(Connection c, RowWriter table, Change change, long localHlc, String policy)
@@ -308,20 +445,23 @@ public final class FlowApplier {
         }
     }
 
-    /** Already applied or parked here: reading a batch again is a no-op. */
-    private boolean handled(Connection c, Change change) throws SQLException {
+    /** The changes already applied or parked here, by id: reading a batch again is a no-op. */
+    private Set<Long> handled(Connection c, List<Change> changes) throws SQLException {
+        Set<Long> handled = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT EXISTS (SELECT 1 FROM sync.applied_changes WHERE source_node = ? AND change_id = ?)
-                    OR EXISTS (SELECT 1 FROM sync.parked_changes WHERE source_node = ? AND change_id = ?)""")) {
-            ps.setObject(1, sourceNode);
-            ps.setLong(2, change.id());
+                SELECT k.id FROM unnest(?::bigint[]) AS k(id)
+                WHERE EXISTS (SELECT 1 FROM sync.applied_changes a WHERE a.source_node = ? AND a.change_id = k.id)
+                   OR EXISTS (SELECT 1 FROM sync.parked_changes p WHERE p.source_node = ? AND p.change_id = k.id)""")) {
+            ps.setArray(1, c.createArrayOf("bigint", changes.stream().map(Change::id).toArray(Long[]::new)));
+            ps.setObject(2, sourceNode);
             ps.setObject(3, sourceNode);
-            ps.setLong(4, change.id());
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
+                while (rs.next()) {
+                    handled.add(rs.getLong(1));
+                }
             }
         }
+        return handled;
     }
 
     private static boolean observe(Connection c, long hlc) throws SQLException {
@@ -334,14 +474,14 @@ public final class FlowApplier {
         }
     }
 
-    private void markApplied(Connection c, Change change) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                """
-                INSERT INTO sync.applied_changes (source_node, change_id, source_txid) VALUES (?, ?, ?)
+    private void markApplied(Connection c, List<Change> changes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO sync.applied_changes (source_node, change_id, source_txid)
+                SELECT ?, k.id, k.txid FROM unnest(?::bigint[], ?::bigint[]) AS k(id, txid)
                 ON CONFLICT DO NOTHING""")) {
             ps.setObject(1, sourceNode);
-            ps.setLong(2, change.id());
-            ps.setLong(3, change.txid());
+            ps.setArray(2, c.createArrayOf("bigint", changes.stream().map(Change::id).toArray(Long[]::new)));
+            ps.setArray(3, c.createArrayOf("bigint", changes.stream().map(Change::txid).toArray(Long[]::new)));
             ps.executeUpdate();
         }
     }
@@ -428,7 +568,7 @@ public final class FlowApplier {
                 c.setAutoCommit(false);
                 try {
                     Outcome outcome = applyOne(c, change);
-                    markApplied(c, change);
+                    markApplied(c, List.of(change));
                     unpark(c, change);
                     c.commit();
                     counts[outcome.ordinal()]++;

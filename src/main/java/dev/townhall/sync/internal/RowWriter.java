@@ -13,7 +13,9 @@ import java.util.UUID;
 /**
  * The SQL that writes one synced table as its owner: an upsert by id of its non-generated columns (but those its
  * node keeps to itself, {@code sync.synced_tables.kept_local}, which an insert leaves to their default and an update
- * leaves as they are), a delete, its row image. Used by the agent to apply changes and by a manual conflict resolution to write the kept version.
+ * leaves as they are), a delete, its row image. Used by the agent to apply changes and by a manual conflict
+ * resolution to write the kept version. Upsert and delete take any number of rows in one statement, so the agent
+ * writes a run of changes in one go. {@code directory}: a table of the organisation's directory (decision 46).
  */
 public record RowWriter(String upsert, String delete, String image, boolean directory) {
     public static RowWriter load(Connection c, String table) throws SQLException {
@@ -46,20 +48,32 @@ public record RowWriter(String upsert, String delete, String image, boolean dire
         String name = Identifiers.quote(table.substring(0, dot)) + "." + Identifiers.quote(table.substring(dot + 1));
         String list = String.join(", ", columns);
         String upsert = "INSERT INTO " + name + " (" + list + ") OVERRIDING SYSTEM VALUE SELECT " + list
-                + " FROM jsonb_populate_record(NULL::" + name + ", ?::jsonb) ON CONFLICT (id) DO UPDATE SET "
+                + " FROM jsonb_populate_recordset(NULL::" + name + ", ?::jsonb) ON CONFLICT (id) DO UPDATE SET "
                 + String.join(", ", updatable);
-        return new RowWriter(upsert, "DELETE FROM " + name + " WHERE id = ?",
+        return new RowWriter(upsert, "DELETE FROM " + name + " WHERE id = ANY (?::uuid[])",
                 "SELECT to_jsonb(r) FROM " + name + " r WHERE r.id = ?", directory);
     }
 
     /** Writes a version of the row: its image (JSON text) upserted, or the row deleted when the image is null. */
     public void write(Connection c, UUID rowId, String image) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(image == null ? delete : upsert)) {
-            if (image == null) {
-                ps.setObject(1, rowId);
-            } else {
-                ps.setString(1, image);
-            }
+        if (image == null) {
+            deleteAll(c, List.of(rowId));
+        } else {
+            upsertAll(c, List.of(image));
+        }
+    }
+
+    /** Upserts rows of distinct ids, given as their images (JSON objects as text), in one statement. */
+    public void upsertAll(Connection c, List<String> images) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(upsert)) {
+            ps.setString(1, "[" + String.join(",", images) + "]");
+            ps.executeUpdate();
+        }
+    }
+
+    public void deleteAll(Connection c, List<UUID> rowIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(delete)) {
+            ps.setArray(1, c.createArrayOf("uuid", rowIds.toArray(UUID[]::new)));
             ps.executeUpdate();
         }
     }
