@@ -62,3 +62,8 @@ SELECT id FROM sync.pending_sync WHERE hlc = '0000000000001-0000-smoke';
 INSERT INTO legacy.import_runs (org_id, town_id, sources, mode)
 VALUES ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-00000000000a', ARRAY['verify-smoke'], 'full');
 SELECT id FROM legacy.import_runs WHERE sources = ARRAY['verify-smoke'];
+
+-- domain: ops
+INSERT INTO ops.backups (kind, file, bytes, manifest, started_at)
+VALUES ('full', '/verify-smoke.dump', 0, '{}', now());
+SELECT id FROM ops.backups WHERE file = '/verify-smoke.dump';

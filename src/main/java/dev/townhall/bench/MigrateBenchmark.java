@@ -5,6 +5,7 @@ import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.db.LocalCluster;
 import dev.townhall.schema.Migrator;
+import dev.townhall.schema.Verifier;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -24,8 +25,7 @@ import java.util.Map;
 public final class MigrateBenchmark {
     private static final String SCRATCH = "townhall_bench_migrate";
     /** The schemas whose objects the report counts. */
-    private static final List<String> SCHEMAS = List.of("core", "crm", "work", "comms", "memory", "ai", "code", "intel",
-            "sync", "legacy");
+    private static final List<String> SCHEMAS = Verifier.SCHEMAS;
 
     private final LocalCluster cluster;
 

@@ -23,7 +23,7 @@ import java.util.Objects;
 public final class Verifier {
     /** The domain schemas of DESIGN.md §3. */
     public static final List<String> SCHEMAS =
-            List.of("core", "crm", "work", "comms", "memory", "ai", "code", "intel", "sync", "legacy");
+            List.of("core", "crm", "work", "comms", "memory", "ai", "code", "intel", "sync", "legacy", "ops");
     /** Schemas whose tables hold town rows: each table has town_id and RLS, unless commented "global: why". */
     public static final List<String> TENANT_SCHEMAS = List.of("crm", "work", "comms", "memory", "ai", "code", "sync");
     static final String SMOKE_RESOURCE = "db/verify/smoke.sql";

@@ -45,7 +45,7 @@ class ConstraintsTest {
     static final String UNIQUE = "23505";
     static final String BAD_ENUM = "22P02";
 
-    static final List<String> SCHEMAS = List.of("core", "crm", "work", "comms", "memory", "ai", "code", "intel", "sync", "legacy");
+    static final List<String> SCHEMAS = Verifier.SCHEMAS;
 
     /**
      * CHECK constraints no INSERT can break, with why. Listed by schema.table.constraint; the catalog test fails if
@@ -308,6 +308,8 @@ class ConstraintsTest {
             "table_name", "'crm.planted'", "policy", "'last_write_wins'");
     static final Row TOWN_ORDER = Row.plain("sync.town_order", "town", AURORA, "position", "1");
     static final Row READERS = Row.plain("sync.readers", "reader_node", NEW_ID, "cursor", "42");
+    static final Row BACKUPS = Row.plain("ops.backups", "kind", "'full'", "file", "'/backups/townhall.dump'",
+            "bytes", "1024", "manifest", "'{\"tables\": {}}'::jsonb", "started_at", "now() - interval '1 minute'");
     static final Row INTEGRATIONS = Row.tenant("sync.integrations",
             "provider", "'hubspot'", "name", "'HubSpot'", "account_identifier", "'portal-1'", "status", "'active'",
             "scopes", "ARRAY['crm.objects.read']", "config", "'{}'::jsonb", "credentials_ref", "'vault:hubspot'",
@@ -357,7 +359,7 @@ class ConstraintsTest {
             CODE_CONVERSATIONS, CODE_MESSAGES, CODE_BLOCKS, LEARNED_PATTERNS,
             INSIGHTS, MARKET_INTELLIGENCE,
             PEERS, PENDING_SYNC, CONFLICTS, INTEGRATIONS, WEBHOOKS, CHANGES, SYNCED_TABLES, LOCAL_NODE,
-            PEER_PROGRESS, APPLIED_CHANGES, PARKED_CHANGES, TOWN_ORDER, READERS,
+            PEER_PROGRESS, APPLIED_CHANGES, PARKED_CHANGES, TOWN_ORDER, READERS, BACKUPS,
             IMPORT_RUNS, IMPORT_CHECKPOINTS, ID_MAP, QUARANTINE, MERGE_CONFLICTS, RECONCILIATION, VALUE_ISSUES, FILLED_VALUES);
 
     /** Valid rows other than the base rows: the allowed side of rules whose bad side has a case. */
@@ -847,6 +849,11 @@ class ConstraintsTest {
                 PEERS.check("peers_direction_check", "direction", "'sideways'"),
                 PEER_PROGRESS.check("peer_progress_cursor_check", "cursor", "-1"),
                 READERS.check("readers_cursor_check", "cursor", "-1"),
+                BACKUPS.check("backups_kind_check", "kind", "'partial'"),
+                BACKUPS.check("backups_town_check", "town_id", AURORA),
+                BACKUPS.check("backups_bytes_check", "bytes", "-1"),
+                BACKUPS.check("backups_finished_check", "finished_at", "now() - interval '1 hour'"),
+                BACKUPS.check("backups_manifest_check", "manifest", "'[]'::jsonb"),
                 PEER_PROGRESS.check("peer_progress_applied_count_check", "applied_count", "-1"),
                 PEER_PROGRESS.check("peer_progress_failures_check", "failures", "-1"),
                 APPLIED_CHANGES.check("applied_changes_change_id_check", "change_id", "0"),
