@@ -308,6 +308,7 @@ class ConstraintsTest {
             "table_name", "'crm.planted'", "policy", "'last_write_wins'");
     static final Row TOWN_ORDER = Row.plain("sync.town_order", "town", AURORA, "position", "1");
     static final Row READERS = Row.plain("sync.readers", "reader_node", NEW_ID, "cursor", "42");
+    static final Row CUTOVER_FREEZES = Row.plain("ops.cutover_freezes", "note", "'old apps read-only'");
     static final Row BACKUPS = Row.plain("ops.backups", "kind", "'full'", "file", "'/backups/townhall.dump'",
             "bytes", "1024", "manifest", "'{\"tables\": {}}'::jsonb", "started_at", "now() - interval '1 minute'");
     static final Row INTEGRATIONS = Row.tenant("sync.integrations",
@@ -359,7 +360,7 @@ class ConstraintsTest {
             CODE_CONVERSATIONS, CODE_MESSAGES, CODE_BLOCKS, LEARNED_PATTERNS,
             INSIGHTS, MARKET_INTELLIGENCE,
             PEERS, PENDING_SYNC, CONFLICTS, INTEGRATIONS, WEBHOOKS, CHANGES, SYNCED_TABLES, LOCAL_NODE,
-            PEER_PROGRESS, APPLIED_CHANGES, PARKED_CHANGES, TOWN_ORDER, READERS, BACKUPS,
+            PEER_PROGRESS, APPLIED_CHANGES, PARKED_CHANGES, TOWN_ORDER, READERS, BACKUPS, CUTOVER_FREEZES,
             IMPORT_RUNS, IMPORT_CHECKPOINTS, ID_MAP, QUARANTINE, MERGE_CONFLICTS, RECONCILIATION, VALUE_ISSUES, FILLED_VALUES);
 
     /** Valid rows other than the base rows: the allowed side of rules whose bad side has a case. */
@@ -849,6 +850,7 @@ class ConstraintsTest {
                 PEERS.check("peers_direction_check", "direction", "'sideways'"),
                 PEER_PROGRESS.check("peer_progress_cursor_check", "cursor", "-1"),
                 READERS.check("readers_cursor_check", "cursor", "-1"),
+                CUTOVER_FREEZES.check("cutover_freezes_note_check", "note", "' '"),
                 BACKUPS.check("backups_kind_check", "kind", "'partial'"),
                 BACKUPS.check("backups_town_check", "town_id", AURORA),
                 BACKUPS.check("backups_bytes_check", "bytes", "-1"),
