@@ -78,6 +78,16 @@ class DirectorySyncTest {
                 .as("not overwritten").isEqualTo("primary-secret");
         assertThat(Convergence.of(primary).verify(peer, replica.owner()).converged())
                 .as("password hashes are not compared").isTrue();
+
+        // concurrent edits of the user: the conflict kept on either side holds no password hash
+        exec(primary, "UPDATE core.users SET job_title = 'Lead' WHERE id = ?", fia);
+        exec(replica, "UPDATE core.users SET job_title = 'Interpreter' WHERE id = ?", fia);
+        SyncAgent.of(primary, FAST).runOnce(peer, replica.owner());
+        String kept = "SELECT count(*) FROM sync.conflicts WHERE row_id = ?";
+        assertThat(count(primary, kept, fia) + count(replica, kept, fia)).isEqualTo(1);
+        String leaked = "SELECT count(*) FROM sync.conflicts WHERE row_id = ?"
+                + " AND (local_version -> 'password_hash' IS NOT NULL OR remote_version -> 'password_hash' IS NOT NULL)";
+        assertThat(count(primary, leaked, fia) + count(replica, leaked, fia)).isZero();
     }
 
     @Test

@@ -51,7 +51,9 @@ public record RowWriter(String upsert, String delete, String image, boolean dire
                 + " FROM jsonb_populate_recordset(NULL::" + name + ", ?::jsonb) ON CONFLICT (id) DO UPDATE SET "
                 + String.join(", ", updatable);
         return new RowWriter(upsert, "DELETE FROM " + name + " WHERE id = ANY (?::uuid[])",
-                "SELECT to_jsonb(r) FROM " + name + " r WHERE r.id = ?", directory);
+                // the local version kept with a conflict leaves out, as the change log does, what never leaves its node
+                "SELECT to_jsonb(r) - (SELECT s.kept_local FROM sync.synced_tables s WHERE s.table_name::regclass = r.tableoid)"
+                        + " FROM " + name + " r WHERE r.id = ?", directory);
     }
 
     /** Writes a version of the row: its image (JSON text) upserted, or the row deleted when the image is null. */
