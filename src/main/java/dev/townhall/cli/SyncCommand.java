@@ -365,7 +365,7 @@ final class SyncCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", description = "Per peer and direction: queued, last success, lag, last error, parked.")
+    @Command(name = "status", description = "Per peer and direction: queued, in flight, last success, lag, last error, parked.")
     static final class Status implements Callable<Integer> {
         @Mixin
         DatabaseOptions options;
@@ -378,13 +378,14 @@ final class SyncCommand implements Runnable {
             Database db = options.service().ready();
             PeerUrls urls = new PeerUrls(options.config().home(), System.getenv());
             SyncAgent agent = SyncAgent.of(db);
-            TextTable table = TextTable.of("peer", "direction", "queued", "last success", "lag", "last error", "parked");
+            TextTable table = TextTable.of("peer", "direction", "queued", "in flight", "last success", "lag",
+                    "last error", "parked");
             List<String> unreachable = new ArrayList<>();
             for (Peer peer : Peers.of(db).list()) {
                 PeerStatus s = agent.status(peer, urls.find(peer.name()));
                 row(table, s.peer(), "pull", s.pull());
                 if (s.unreachable().isPresent()) {
-                    table.row(s.peer(), "push", "?", "?", "?", "?", "?");
+                    table.row(s.peer(), "push", "?", "?", "?", "?", "?", "?");
                 } else {
                     row(table, s.peer(), "push", s.push());
                 }
@@ -397,7 +398,7 @@ final class SyncCommand implements Runnable {
         }
 
         private static void row(TextTable table, String peer, String direction, PeerStatus.Flow f) {
-            table.row(peer, direction, known(f.queued()),
+            table.row(peer, direction, known(f.queued()), known(f.inFlight()),
                     f.lastSuccess().map(t -> t.truncatedTo(ChronoUnit.SECONDS).toString()).orElse("never"),
                     f.lag().map(Duration::toSeconds).map(s -> s + " s").orElse("-"), f.lastError().orElse("-"),
                     known(f.parked()));

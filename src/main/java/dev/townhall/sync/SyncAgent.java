@@ -145,9 +145,8 @@ public final class SyncAgent {
     }
 
     /**
-     * The state of both directions with the peer; queued counts include changes of transactions still running. A
-     * peer that cannot be reached (no URL here, down, or not the node it was added as) gets the pull flow's progress
-     * kept here.
+     * The state of both directions with the peer. A peer that cannot be reached (no URL here, down, or not the node
+     * it was added as) gets the pull flow's progress kept here.
      */
     public PeerStatus status(Peer peer, Optional<Endpoint> url) {
         if (url.isEmpty()) {
@@ -184,6 +183,7 @@ public final class SyncAgent {
                 Optional<ChangeReader.Backlog> backlog = source.map(s -> ChangeReader.backlog(s, cursor, filter));
                 return new PeerStatus.Flow(
                         backlog.map(b -> OptionalLong.of(b.changes())).orElse(OptionalLong.empty()),
+                        backlog.map(b -> OptionalLong.of(b.inFlight())).orElse(OptionalLong.empty()),
                         Optional.ofNullable(rs.getTimestamp(2)).map(Timestamp::toInstant),
                         backlog.map(ChangeReader.Backlog::oldest).map(oldest -> Duration.between(oldest, Instant.now())),
                         Optional.ofNullable(rs.getString(3)), OptionalLong.of(rs.getLong(4)));

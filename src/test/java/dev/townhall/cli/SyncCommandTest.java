@@ -136,7 +136,7 @@ class SyncCommandTest {
 
             CliRun status = CliRun.against(db, "sync", "status");
             assertThat(status.status()).as(status.err()).isZero();
-            assertThat(status.out()).containsPattern("gone\\s+\\|?\\s*pull\\s+\\|?\\s*\\?\\s+\\|?\\s*\\d{4}-")
+            assertThat(status.out()).containsPattern("gone\\s+\\|?\\s*pull\\s+\\|?\\s*\\?\\s+\\|?\\s*\\?\\s+\\|?\\s*\\d{4}-")
                     .as("the pull flow's last success is known here").contains("peer gone cannot be asked: ");
         } finally {
             CliRun.against(db, "sync", "remove-peer", "gone");

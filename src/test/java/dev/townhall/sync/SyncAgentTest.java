@@ -158,6 +158,25 @@ class SyncAgentTest {
     }
 
     @Test
+    void statusCountsAChangeCommittedBehindARunningTransactionAsInFlight() throws SQLException {
+        agent.runOnce(peerB, b.owner());
+        try (Connection early = a.owner().connect()) {
+            early.setAutoCommit(false);
+            insertCompany(early, UUID.randomUUID()); // holds the horizon back until it ends
+            insertContact(a, "fluenti", "Behind");
+
+            PeerStatus.Flow push = agent.status(peerB, Optional.of(b.owner())).push();
+            assertThat(push.queued()).hasValue(0);
+            assertThat(push.inFlight()).hasValue(1);
+            early.rollback();
+        }
+        PeerStatus.Flow push = agent.status(peerB, Optional.of(b.owner())).push();
+        assertThat(push.queued()).hasValue(1);
+        assertThat(push.inFlight()).hasValue(0);
+        agent.runOnce(peerB, b.owner());
+    }
+
+    @Test
     void aPeerAtAnotherMigrationVersionIsRefusedNamingTheSideToMigrate() throws SQLException {
         Database behind = cluster.newDatabase("SyncAgentTestBehind");
         renewNode(behind);

@@ -52,7 +52,9 @@ public final class ChangeReader {
                    c.visibility::text, c.shared_with, c.operation, c.row_data::text,
                    c.writer_town_id, c.base_hlc""", "ORDER BY c.txid, c.id LIMIT ?");
 
-    private static final String COUNT = SELECTED.formatted("SELECT count(*), min(c.created_at)", "");
+    private static final String COUNT = SELECTED.formatted("""
+            SELECT count(*) FILTER (WHERE c.txid < pg_snapshot_xmin(pg_current_snapshot())),
+                   count(*) FILTER (WHERE c.txid >= pg_snapshot_xmin(pg_current_snapshot())), min(c.created_at)""", "");
 
     private static final String PRUNE = "SELECT sync.prune_changes(?::text::xid8)";
 
@@ -116,16 +118,19 @@ public final class ChangeReader {
             bindFilter(c, ps, after, Long.MAX_VALUE, filter);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                java.sql.Timestamp oldest = rs.getTimestamp(2);
-                return new Backlog(rs.getLong(1), oldest == null ? null : oldest.toInstant());
+                java.sql.Timestamp oldest = rs.getTimestamp(3);
+                return new Backlog(rs.getLong(1), rs.getLong(2), oldest == null ? null : oldest.toInstant());
             }
         } catch (SQLException e) {
             throw new TownHallException(ErrorCode.INTERNAL, "could not count the sync change log: " + e.getMessage(), e);
         }
     }
 
-    /** Changes waiting for a peer, and when the oldest was written (null when none). */
-    public record Backlog(long changes, java.time.Instant oldest) {
+    /**
+     * Changes waiting for a peer: readable now, and in flight (committed behind a transaction still running on the
+     * source, read once it ends); and when the oldest was written (null when none).
+     */
+    public record Backlog(long changes, long inFlight, java.time.Instant oldest) {
     }
 
     private static void bindFilter(Connection c, PreparedStatement ps, long lo, long hi, PeerFilter filter)
