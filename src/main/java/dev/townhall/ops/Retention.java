@@ -72,7 +72,7 @@ public final class Retention {
             UUID id = h.createQuery("""
                             INSERT INTO ops.retention_policies (table_name, town_id, column_name, action, after, age_column,
                                                                 legal_hold)
-                            VALUES (:table, :town, :column, :action, CAST(:after AS interval), :ageColumn, :hold)
+                            VALUES (:table, CAST(:town AS uuid), :column, :action, CAST(:after AS interval), :ageColumn, :hold)
                             RETURNING id""")
                     .bind("table", policy.table()).bind("town", town.orElse(null))
                     .bind("column", policy.column().orElse(null)).bind("action", policy.action().sqlName())
@@ -119,7 +119,8 @@ public final class Retention {
             Optional<UUID> townId = town.map(slug -> townId(h, slug));
             UUID id = h.createQuery("""
                             INSERT INTO ops.legal_holds (table_name, town_id, row_id, reason, until)
-                            VALUES (:table, :town, :row, :reason, :until) RETURNING id""")
+                            VALUES (:table, CAST(:town AS uuid), CAST(:row AS uuid), :reason, CAST(:until AS timestamptz))
+                            RETURNING id""")
                     .bind("table", table).bind("town", townId.orElse(null)).bind("row", row.orElse(null))
                     .bind("reason", reason).bind("until", until.orElse(null))
                     .mapTo(UUID.class).one();
