@@ -35,6 +35,7 @@ import java.io.PrintWriter;
                 KeysCommand.class,
                 LoginsCommand.class,
                 SyncCommand.class,
+                RetentionCommand.class,
                 ServeCommand.class,
                 McpCommand.class,
                 CommandLine.HelpCommand.class
