@@ -172,7 +172,15 @@ public final class Retention {
             if (!dryRun) {
                 for (int from = 0; from < due.size(); from += BATCH) {
                     List<UUID> batch = due.subList(from, Math.min(due.size(), from + BATCH));
-                    int[] counts = owner.inTransaction(h -> applyBatch(h, target, policy, asOf, batch));
+                    int[] counts;
+                    try {
+                        counts = owner.inTransaction(h -> applyBatch(h, target, policy, asOf, batch));
+                    } catch (JdbiException e) {
+                        // e.g. a delete refused by a foreign key: earlier batches stay applied (and audited)
+                        throw new TownHallException(ErrorCode.CONFLICT, "retention policy " + policy.id() + " on "
+                                + policy.table() + " stopped after " + changed + " of " + due.size() + " rows: "
+                                + firstLine(e), e);
+                    }
                     changed += counts[0];
                     embeddingsRemoved += counts[1];
                 }
@@ -290,6 +298,11 @@ public final class Retention {
         } catch (JdbiException e) {
             throw refused(e);
         }
+    }
+
+    private static String firstLine(JdbiException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        return String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
     }
 
     private static TownHallException refused(JdbiException e) {
