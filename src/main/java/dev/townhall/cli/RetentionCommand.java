@@ -21,6 +21,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -261,13 +262,20 @@ final class RetentionCommand implements Runnable {
         public Integer call() {
             RetentionReport report = Retention.of(options.service().ready()).run(dryRun);
             PrintWriter out = spec.commandLine().getOut();
-            TextTable table = TextTable.of("policy", "table", "town", "column", "action",
-                    dryRun ? "would change" : "changed", "embeddings removed");
+            List<String> header = new ArrayList<>(List.of("policy", "table", "town", "column", "action"));
+            header.addAll(dryRun ? List.of("would change") : List.of("changed", "embeddings removed"));
+            TextTable table = TextTable.of(header);
             for (RetentionReport.Outcome o : report.outcomes()) {
                 RetentionPolicy p = o.policy();
-                table.row(p.id(), p.table(), p.town().orElse("all"), p.column().orElse("(row)"), p.action().sqlName(),
-                        o.held() ? "held" : String.valueOf(dryRun ? o.due().size() : o.changed()),
-                        dryRun ? "-" : String.valueOf(o.embeddingsRemoved()));
+                List<String> row = new ArrayList<>(List.of(p.id().toString(), p.table(), p.town().orElse("all"),
+                        p.column().orElse("(row)"), p.action().sqlName()));
+                if (o.held()) {
+                    row.addAll(dryRun ? List.of("held") : List.of("held", "0"));
+                } else {
+                    row.addAll(dryRun ? List.of(String.valueOf(o.due().size()))
+                            : List.of(String.valueOf(o.changed()), String.valueOf(o.embeddingsRemoved())));
+                }
+                table.row(row);
             }
             table.print(out);
             out.println(dryRun

@@ -5,6 +5,7 @@ import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.testing.PostgresExtension;
 import dev.townhall.testing.TestCluster;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -13,6 +14,10 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,6 +94,43 @@ class RetentionTest {
                 + old.stream().map(id -> "'" + id + "'").collect(Collectors.joining(", ")) + ")")).isEqualTo(3);
 
         assertThat(retention.run(true).totalDue()).as("a redacted row is not due again").isZero();
+    }
+
+    @Test
+    void aRowThatStopsBeingDueWhileTheRunWaitsForItIsLeftAlone() throws Exception {
+        Database db = cluster.newDatabase("RetentionRecheck");
+        Jdbi owner = Jdbi.create(() -> db.owner().connect());
+        UUID stays = note(owner, AURORA, 400, "edited meanwhile");
+        UUID goes = note(owner, AURORA, 400, "not edited");
+        Retention retention = Retention.of(db);
+        retention.add(new NewRetentionPolicy("memory.sticky_notes", Optional.empty(), Optional.empty(),
+                RetentionAction.DELETE, "1y", Optional.empty(), false));
+
+        try (Handle editor = owner.open()) {
+            // an edit in flight: the run selects both rows (the edit is not committed) and then waits for the lock
+            editor.begin();
+            editor.createUpdate("UPDATE memory.sticky_notes SET created_at = now() WHERE id = :id")
+                    .bind("id", stays).execute();
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<RetentionReport> run = pool.submit(() -> retention.run(false));
+                while (count(owner, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND wait_event_type = 'Lock' AND query LIKE '%DELETE FROM%sticky_notes%'") == 0) {
+                    assertThat(run).as("the run must wait for the edited row").isNotDone();
+                    Thread.sleep(20);
+                }
+                editor.commit();
+                RetentionReport report = run.get(30, TimeUnit.SECONDS);
+                assertThat(report.outcomes()).singleElement().satisfies(o -> {
+                    assertThat(o.due()).containsExactlyInAnyOrder(stays, goes);
+                    assertThat(o.changed()).isEqualTo(1);
+                });
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(ids(owner, "SELECT id FROM memory.sticky_notes")).containsExactly(stays);
+        assertThat(ids(owner, "SELECT row_id FROM core.audit_log WHERE actor = 'retention'")).containsExactly(goes);
     }
 
     @Test
