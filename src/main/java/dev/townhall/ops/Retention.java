@@ -79,7 +79,7 @@ public final class Retention {
                     .bind("after", after).bind("ageColumn", policy.ageColumn().orElse("created_at"))
                     .bind("hold", policy.legalHold())
                     .mapTo(UUID.class).one();
-            auditSetting(h, "retention.policy.add", "ops.retention_policies", id);
+            auditSetting(h, "retention.policy.add", "ops.retention_policies", id, "after_data");
             return policy(h, id);
         });
     }
@@ -93,7 +93,7 @@ public final class Retention {
     public void remove(UUID id) {
         write(h -> {
             RetentionPolicy removed = policy(h, id);
-            auditSetting(h, "retention.policy.remove", "ops.retention_policies", id);
+            auditSetting(h, "retention.policy.remove", "ops.retention_policies", id, "before_data");
             h.createUpdate("DELETE FROM ops.retention_policies WHERE id = :id").bind("id", id).execute();
             return removed;
         });
@@ -105,7 +105,8 @@ public final class Retention {
             policy(h, id);
             h.createUpdate("UPDATE ops.retention_policies SET legal_hold = :on WHERE id = :id")
                     .bind("on", on).bind("id", id).execute();
-            auditSetting(h, on ? "retention.policy.hold" : "retention.policy.release", "ops.retention_policies", id);
+            auditSetting(h, on ? "retention.policy.hold" : "retention.policy.release", "ops.retention_policies", id,
+                    "after_data");
             return policy(h, id);
         });
     }
@@ -124,7 +125,7 @@ public final class Retention {
                     .bind("table", table).bind("town", townId.orElse(null)).bind("row", row.orElse(null))
                     .bind("reason", reason).bind("until", until.orElse(null))
                     .mapTo(UUID.class).one();
-            auditSetting(h, "retention.hold.add", "ops.legal_holds", id);
+            auditSetting(h, "retention.hold.add", "ops.legal_holds", id, "after_data");
             return holds(h, id).get(0);
         });
     }
@@ -139,7 +140,7 @@ public final class Retention {
             if (found.isEmpty()) {
                 throw TownHallException.forField(ErrorCode.NOT_FOUND, "id", "no legal hold " + id);
             }
-            auditSetting(h, "retention.hold.remove", "ops.legal_holds", id);
+            auditSetting(h, "retention.hold.remove", "ops.legal_holds", id, "before_data");
             h.createUpdate("DELETE FROM ops.legal_holds WHERE id = :id").bind("id", id).execute();
             return found.get(0);
         });
@@ -276,14 +277,15 @@ public final class Retention {
     }
 
     /**
-     * A change of the settings with the row as it stands (after an insert or update, before a delete), audited once
-     * per organisation: the settings apply to the whole database.
+     * A change of the settings with the row as it stands, as {@code snapshot} ({@code after_data} after an insert or
+     * update, {@code before_data} before a delete), audited once per organisation: the settings apply to the whole
+     * database.
      */
-    private static void auditSetting(Handle h, String action, String table, UUID id) {
+    private static void auditSetting(Handle h, String action, String table, UUID id, String snapshot) {
         h.createUpdate("""
-                        INSERT INTO core.audit_log (org_id, actor, action, table_name, after_data)
+                        INSERT INTO core.audit_log (org_id, actor, action, table_name, %s)
                         SELECT o.id, 'cli', :action, :table, (SELECT to_jsonb(r) FROM %s r WHERE r.id = :id)
-                        FROM core.organizations o""".formatted(Identifiers.quoteQualified(table)))
+                        FROM core.organizations o""".formatted(snapshot, Identifiers.quoteQualified(table)))
                 .bind("action", action).bind("table", table).bind("id", id).execute();
     }
 

@@ -65,6 +65,11 @@ class RetentionCommandTest {
         assertThat(list.out()).contains(policy.id().toString(), "off");
         assertThat(CliRun.against(db, "retention", "policy", "remove", policy.id().toString()).status()).isZero();
         assertThat(Retention.of(db).policies()).isEmpty();
+        assertThat(count(db, """
+                SELECT count(*) FROM core.audit_log WHERE actor = 'cli' AND table_name = 'ops.retention_policies'
+                  AND ((action IN ('retention.policy.add', 'retention.policy.release') AND after_data ->> 'id' = '%1$s')
+                    OR (action = 'retention.policy.remove' AND before_data ->> 'id' = '%1$s'))""".formatted(policy.id())))
+                .as("add, release and remove audited with the policy row").isEqualTo(3);
     }
 
     @Test
