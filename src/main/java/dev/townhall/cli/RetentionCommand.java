@@ -272,8 +272,11 @@ final class RetentionCommand implements Runnable {
                 if (o.held()) {
                     row.addAll(dryRun ? List.of("held") : List.of("held", "0"));
                 } else {
+                    // a deleted row's vectors go with it (the table's delete trigger), uncounted here
+                    String embeddings = p.action() == RetentionAction.DELETE ? "with the rows"
+                            : String.valueOf(o.embeddingsRemoved());
                     row.addAll(dryRun ? List.of(String.valueOf(o.due().size()))
-                            : List.of(String.valueOf(o.changed()), String.valueOf(o.embeddingsRemoved())));
+                            : List.of(String.valueOf(o.changed()), embeddings));
                 }
                 table.row(row);
             }

@@ -16,7 +16,8 @@ public record RetentionReport(boolean dryRun, OffsetDateTime asOf, List<Outcome>
     /**
      * One policy's result: {@code held} when its legal hold stopped it (then no rows); {@code due} the rows selected;
      * {@code changed} those changed (0 in a dry run; fewer than due only when a row changed in between and was no
-     * longer due); {@code embeddingsRemoved} vectors dropped because they were derived from a changed value.
+     * longer due); {@code embeddingsRemoved} vectors dropped because they were derived from a changed column value
+     * (a deleted row's vectors go with it through the table's delete trigger and are not counted here).
      */
     public record Outcome(RetentionPolicy policy, boolean held, List<UUID> due, int changed, int embeddingsRemoved) {
         public Outcome {
