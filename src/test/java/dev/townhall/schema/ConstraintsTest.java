@@ -311,6 +311,12 @@ class ConstraintsTest {
     static final Row CUTOVER_FREEZES = Row.plain("ops.cutover_freezes", "note", "'old apps read-only'");
     static final Row BACKUPS = Row.plain("ops.backups", "kind", "'full'", "file", "'/backups/townhall.dump'",
             "bytes", "1024", "manifest", "'{\"tables\": {}}'::jsonb", "started_at", "now() - interval '1 minute'");
+    static final Row RETENTION_POLICIES = Row.plain("ops.retention_policies",
+            "table_name", "'crm.contacts'", "town_id", AURORA, "column_name", "'notes'", "action", "'redact'",
+            "after", "interval '365 days'");
+    static final Row LEGAL_HOLDS = Row.plain("ops.legal_holds",
+            "table_name", "'crm.contacts'", "town_id", AURORA, "row_id", CONTACT_A, "reason", "'litigation 2026-17'",
+            "until", "now() + interval '1 year'");
     static final Row INTEGRATIONS = Row.tenant("sync.integrations",
             "provider", "'hubspot'", "name", "'HubSpot'", "account_identifier", "'portal-1'", "status", "'active'",
             "scopes", "ARRAY['crm.objects.read']", "config", "'{}'::jsonb", "credentials_ref", "'vault:hubspot'",
@@ -361,6 +367,7 @@ class ConstraintsTest {
             INSIGHTS, MARKET_INTELLIGENCE,
             PEERS, PENDING_SYNC, CONFLICTS, INTEGRATIONS, WEBHOOKS, CHANGES, SYNCED_TABLES, LOCAL_NODE,
             PEER_PROGRESS, APPLIED_CHANGES, PARKED_CHANGES, TOWN_ORDER, READERS, BACKUPS, CUTOVER_FREEZES,
+            RETENTION_POLICIES, LEGAL_HOLDS,
             IMPORT_RUNS, IMPORT_CHECKPOINTS, ID_MAP, QUARANTINE, MERGE_CONFLICTS, RECONCILIATION, VALUE_ISSUES, FILLED_VALUES);
 
     /** Valid rows other than the base rows: the allowed side of rules whose bad side has a case. */
@@ -856,6 +863,18 @@ class ConstraintsTest {
                 BACKUPS.check("backups_bytes_check", "bytes", "-1"),
                 BACKUPS.check("backups_finished_check", "finished_at", "now() - interval '1 hour'"),
                 BACKUPS.check("backups_manifest_check", "manifest", "'[]'::jsonb"),
+                RETENTION_POLICIES.check("retention_policies_action_check", "action", "'shred'"),
+                RETENTION_POLICIES.check("retention_policies_column_check", "action", "'delete'"),
+                RETENTION_POLICIES.check("retention_policies_column_check", "column_name", "NULL"),
+                RETENTION_POLICIES.check("retention_policies_after_check", "after", "interval '-1 day'"),
+                RETENTION_POLICIES.foreignKey("retention_policies_town_fkey", "town_id", NEW_ID),
+                RETENTION_POLICIES.unique("retention_policies_target_key", "action", "'anonymise'")
+                        .given(RETENTION_POLICIES.insert()),
+                RETENTION_POLICIES.unique("retention_policies_target_key", "town_id", "NULL")
+                        .given(RETENTION_POLICIES.with("town_id", "NULL").insert()),
+                LEGAL_HOLDS.check("legal_holds_reason_check", "reason", "' '"),
+                LEGAL_HOLDS.check("legal_holds_until_check", "until", "now() - interval '1 day'"),
+                LEGAL_HOLDS.foreignKey("legal_holds_town_fkey", "town_id", NEW_ID),
                 PEER_PROGRESS.check("peer_progress_applied_count_check", "applied_count", "-1"),
                 PEER_PROGRESS.check("peer_progress_failures_check", "failures", "-1"),
                 APPLIED_CHANGES.check("applied_changes_change_id_check", "change_id", "0"),
