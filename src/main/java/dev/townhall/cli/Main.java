@@ -37,6 +37,7 @@ import java.io.PrintWriter;
                 SyncCommand.class,
                 ServeCommand.class,
                 McpCommand.class,
+                DoctorCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Launcher commands (./townhall only):",

@@ -1,5 +1,6 @@
 package dev.townhall.ops;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.townhall.db.Endpoint;
 import dev.townhall.ops.internal.Probes;
 
@@ -23,11 +24,13 @@ public final class Doctor {
     public record Check(String name, Double value, String unit, Status status, Double warn, Double fail,
                         String detail) {
         /** {@code 12.5 MB}, or {@code -} when nothing was measured. */
+        @JsonProperty
         public String figure() {
             return value == null ? "-" : number(value) + " " + unit;
         }
 
         /** {@code warn > 26 h, fail > 168 h}. */
+        @JsonProperty
         public String thresholds() {
             List<String> parts = new ArrayList<>();
             if (warn != null) {

@@ -63,7 +63,7 @@ public final class Probes {
                         FROM memory.embedding_queue""");
                 case BACKUP_AGE -> backupAge();
                 case QUARANTINE -> count("legacy.quarantine", """
-                        SELECT count(*), string_agg(source_table || ' ' || n, ', ' ORDER BY n DESC)
+                        SELECT coalesce(sum(n), 0), string_agg(source_table || ' ' || n, ', ' ORDER BY n DESC)
                         FROM (SELECT source_db || '.' || source_table AS source_table, count(*) AS n
                               FROM legacy.quarantine WHERE resolved_at IS NULL GROUP BY 1) t""");
             };
