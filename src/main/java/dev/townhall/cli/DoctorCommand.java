@@ -38,6 +38,7 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         DoctorSettings settings = DoctorSettings.resolve();
+        settings.check();
         Doctor.Report report = Doctor.as(options.service().ready().owner(), settings).run();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -7,9 +7,12 @@ import dev.townhall.TownHallException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The doctor's thresholds and options: {@code doctor.<check>.warn} / {@code doctor.<check>.fail} (a number in the
@@ -67,6 +70,30 @@ public final class DoctorSettings {
             }
         }
         return rest.replaceFirst("_", ".");
+    }
+
+    /**
+     * Reads every setting, so a bad value, or a {@code doctor.} key that names no setting (a typo would otherwise
+     * leave a default in force unnoticed), fails here ({@link ErrorCode#CONFIG}) and not at first use.
+     */
+    public void check() {
+        Set<String> known = new TreeSet<>(List.of(UNUSED_INDEX_MIN_KB, METRICS_EVERY));
+        for (DoctorCheck check : DoctorCheck.values()) {
+            known.add("doctor." + check.key() + ".warn");
+            known.add("doctor." + check.key() + ".fail");
+        }
+        for (String key : new TreeSet<>(values.keySet())) {
+            if (!known.contains(key)) {
+                throw new TownHallException(ErrorCode.CONFIG, "unknown setting " + key + " (the doctor's settings are"
+                        + " doctor.<check>.warn / .fail, " + UNUSED_INDEX_MIN_KB + " and " + METRICS_EVERY + ")");
+            }
+        }
+        for (DoctorCheck check : DoctorCheck.values()) {
+            warn(check);
+            fail(check);
+        }
+        unusedIndexMinBytes();
+        metricsEvery();
     }
 
     /** The WARN threshold of {@code check}; null when it never warns. */

@@ -141,6 +141,9 @@ class DoctorTest {
         assertThatThrownBy(() -> bad.warn(DoctorCheck.BLOAT)).isInstanceOf(TownHallException.class)
                 .hasMessage("doctor.bloat.warn must be a number of % (0 or more) or 'none', got 'lots'")
                 .satisfies(e -> assertThat(((TownHallException) e).code()).isEqualTo(ErrorCode.CONFIG));
+        assertThatThrownBy(DoctorSettings.of(Map.of("doctor.backups.warn", "1"))::check)
+                .hasMessageStartingWith("unknown setting doctor.backups.warn");
+        fromFile.check();
     }
 
     @Test
