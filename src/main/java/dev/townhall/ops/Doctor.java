@@ -1,10 +1,13 @@
 package dev.townhall.ops;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
 import dev.townhall.db.Endpoint;
 import dev.townhall.ops.internal.Probes;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +46,8 @@ public final class Doctor {
         }
 
         private static String number(double v) {
-            return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+            return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+                    : String.format(Locale.ROOT, "%.1f", v);
         }
     }
 
@@ -83,8 +87,9 @@ public final class Doctor {
                 checks.add(judge(check, probes.measure(check)));
             }
             return new Report(checks);
-        } catch (java.sql.SQLException e) {
-            throw owner.connectFailure(e);
+        } catch (SQLException e) { // only closing can throw here: the probes handle their own statements
+            throw new TownHallException(ErrorCode.DB_UNREACHABLE, "lost the connection to " + owner.describe() + ": "
+                    + e.getMessage(), e);
         }
     }
 

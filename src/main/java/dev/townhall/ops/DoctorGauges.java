@@ -35,7 +35,7 @@ public final class DoctorGauges implements AutoCloseable {
         this.registry = registry;
     }
 
-    /** Registers a value and a status gauge per {@link DoctorCheck} on {@code registry}; {@link #close()} removes them. */
+    /** A value and a status gauge per {@link DoctorCheck}, registered on {@code registry} until {@link #close()}. */
     public static DoctorGauges register(Doctor doctor, Duration every, MeterRegistry registry) {
         DoctorGauges gauges = new DoctorGauges(doctor, every, registry);
         for (DoctorCheck check : DoctorCheck.values()) {

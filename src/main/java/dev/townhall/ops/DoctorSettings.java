@@ -60,7 +60,7 @@ public final class DoctorSettings {
         return new DoctorSettings(values);
     }
 
-    /** {@code TOWNHALL_DOCTOR_BACKUP_AGE_WARN} → {@code doctor.backup_age.warn}: the last part is warn, fail, min_kb… */
+    /** {@code TOWNHALL_DOCTOR_BACKUP_AGE_WARN} → {@code doctor.backup_age.warn}: the last part is the setting. */
     private static String variableKey(String variable) {
         String rest = variable.substring("TOWNHALL_".length()).toLowerCase(Locale.ROOT);
         for (String setting : new String[] {"warn", "fail", "min_kb"}) {

@@ -75,7 +75,8 @@ class DoctorTest {
             s.execute("CREATE INDEX doctor_probe_n_idx ON public.doctor_probe (n)");
         }
         DoctorSettings settings = DoctorSettings.of(Map.of("doctor.quarantine.fail", "3",
-                "doctor.long_transactions.fail", "0", "doctor.unused_indexes.min_kb", "8", "doctor.town_rows.warn", "0"));
+                "doctor.long_transactions.fail", "0", "doctor.unused_indexes.min_kb", "8",
+                "doctor.town_rows.warn", "0"));
         try (Connection held = db.owner().connect()) {
             held.setAutoCommit(false);
             try (Statement s = held.createStatement()) {
@@ -102,7 +103,8 @@ class DoctorTest {
 
         CliRun run = CliRun.against(db, "doctor");
         assertThat(run.status()).isEqualTo(ErrorCode.VERIFY_FAILED.exitStatus());
-        assertThat(run.out().lines().filter(l -> l.matches("^[a-z_]+ +\\|.*") && !l.startsWith("check "))).hasSize(DoctorCheck.values().length);
+        assertThat(run.out().lines().filter(l -> l.matches("^[a-z_]+ +\\|.*") && !l.startsWith("check ")))
+                .as("one line per check").hasSize(DoctorCheck.values().length);
         assertThat(run.out()).containsPattern("(?m)^backup_age .*\\| FAIL +\\| warn > 26 h, fail > 168 h");
         assertThat(run.out()).containsPattern("(?m)^parked_changes .*\\| WARN ");
     }

@@ -35,6 +35,7 @@ public final class Probes {
     /** A statement run once or twice (a migration, a one-off) says nothing about the workload. */
     private static final long SLOW_MIN_CALLS = 3;
     private static final int LISTED = 5;
+    private static final int QUERY_SHOWN = 80;
 
     private final Connection c;
     private final long unusedIndexMinBytes;
@@ -130,7 +131,8 @@ public final class Probes {
     private Reading unusedIndexes() throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT count(*),
-                       string_agg(s.schemaname || '.' || s.indexrelname || ' ' || pg_size_pretty(pg_relation_size(s.indexrelid)),
+                       string_agg(s.schemaname || '.' || s.indexrelname || ' '
+                                      || pg_size_pretty(pg_relation_size(s.indexrelid)),
                                   ', ' ORDER BY pg_relation_size(s.indexrelid) DESC),
                        (SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_user_indexes)
                 FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid
@@ -140,8 +142,9 @@ public final class Probes {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 String listed = rs.getString(2);
-                return Reading.of(rs.getLong(1), (listed == null ? "none" : listed) + " (of " + megabytes(unusedIndexMinBytes)
-                        + " or more; " + rs.getLong(3) + " index scans since statistics were reset)");
+                return Reading.of(rs.getLong(1), (listed == null ? "none" : listed) + " (of "
+                        + megabytes(unusedIndexMinBytes) + " or more; " + rs.getLong(3)
+                        + " index scans since statistics were reset)");
             }
         }
     }
@@ -164,8 +167,9 @@ public final class Probes {
                     return Reading.of(0, "no statement ran " + SLOW_MIN_CALLS + " times yet");
                 }
                 String query = rs.getString(3);
-                return Reading.of(rs.getDouble(1), "slowest on average (" + rs.getLong(2) + " calls): "
-                        + (query == null ? "(text hidden)" : query.length() > 80 ? query.substring(0, 80) + "…" : query));
+                String shown = query == null ? "(text hidden)"
+                        : query.length() > QUERY_SHOWN ? query.substring(0, QUERY_SHOWN) + "…" : query;
+                return Reading.of(rs.getDouble(1), "slowest on average (" + rs.getLong(2) + " calls): " + shown);
             }
         } catch (SQLException e) {
             if ("55000".equals(e.getSQLState())) { // installed but not in shared_preload_libraries
