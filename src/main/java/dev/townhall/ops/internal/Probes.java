@@ -10,10 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /** The SQL behind each {@link DoctorCheck}, read on one autocommit connection of the owner. */
@@ -95,37 +93,41 @@ public final class Probes {
         return Reading.of(bytes / MB, "largest: " + String.join(", ", largest));
     }
 
-    /** Counts rows per town over every table (not partition) with a {@code town_id} column. */
+    /**
+     * Counts rows per town over every table (not partition) with a {@code town_id} column; the detail gives each
+     * town's total and the table holding most of it.
+     */
     private Reading townRows() throws SQLException {
         List<String> tables = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
-                SELECT n.nspname, t.relname FROM pg_attribute a
+                SELECT n.nspname, t.relname, t.oid FROM pg_attribute a
                 JOIN pg_class t ON t.oid = a.attrelid JOIN pg_namespace n ON n.oid = t.relnamespace
                 WHERE a.attname = 'town_id' AND NOT a.attisdropped AND t.relkind IN ('r', 'p') AND NOT t.relispartition
                   AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2""")) {
             while (rs.next()) {
-                tables.add(Identifiers.quote(rs.getString(1)) + "." + Identifiers.quote(rs.getString(2)));
+                // the oid (a number) names the table in the result without quoting a literal
+                tables.add("SELECT " + rs.getLong(3) + "::regclass::text AS tbl, town_id, count(*) AS n FROM "
+                        + Identifiers.quote(rs.getString(1)) + "." + Identifiers.quote(rs.getString(2))
+                        + " GROUP BY town_id");
             }
         }
         if (tables.isEmpty()) {
             return Reading.of(0, "no table has a town column");
         }
-        String counts = String.join("\nUNION ALL ", tables.stream()
-                .map(t -> "SELECT town_id, count(*) AS n FROM " + t + " GROUP BY town_id").toList());
-        Map<String, Long> perTown = new LinkedHashMap<>();
+        long largest = 0;
+        List<String> detail = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
-                SELECT coalesce(t.slug, 'no town'), sum(c.n)::bigint AS rows
+                SELECT coalesce(t.slug, 'no town'), sum(c.n)::bigint AS rows,
+                       (array_agg(c.tbl || ' ' || c.n ORDER BY c.n DESC, c.tbl))[1]
                 FROM (%s) c LEFT JOIN core.towns t ON t.id = c.town_id
-                GROUP BY 1 ORDER BY 2 DESC, 1""".formatted(counts))) {
+                GROUP BY 1 ORDER BY 2 DESC, 1""".formatted(String.join("\nUNION ALL ", tables)))) {
             while (rs.next()) {
-                perTown.put(rs.getString(1), rs.getLong(2));
+                largest = Math.max(largest, rs.getLong(2));
+                detail.add(rs.getString(1) + " " + rs.getLong(2) + " (most in " + rs.getString(3) + ")");
             }
         }
-        long largest = perTown.values().stream().mapToLong(Long::longValue).max().orElse(0);
-        List<String> detail = new ArrayList<>();
-        perTown.forEach((town, rows) -> detail.add(town + " " + rows));
-        return Reading.of(largest, (detail.isEmpty() ? "no rows" : String.join(", ", detail)) + " (over "
-                + tables.size() + " tables)");
+        return Reading.of(largest, (detail.isEmpty() ? "no rows" : String.join(", ", detail)) + " over "
+                + tables.size() + " tables");
     }
 
     private Reading unusedIndexes() throws SQLException {
