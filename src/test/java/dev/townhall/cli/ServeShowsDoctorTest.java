@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code ./townhall serve} shows the doctor's gauges on {@code /metrics}, judged by thresholds from its environment. */
+/** {@code ./townhall serve} shows the doctor's gauges on {@code /metrics}, judged by thresholds from its env. */
 @ExtendWith(PostgresExtension.class)
 class ServeShowsDoctorTest {
     private static final Pattern METRICS_URL = Pattern.compile("metrics (http://\\S+/metrics)");
