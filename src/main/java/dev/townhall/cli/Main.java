@@ -39,6 +39,7 @@ import java.io.PrintWriter;
                 RetentionCommand.class,
                 ServeCommand.class,
                 McpCommand.class,
+                DoctorCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Launcher commands (./townhall only):",

@@ -6,12 +6,16 @@ import dev.townhall.api.ApiKeys;
 import dev.townhall.api.ApiServer;
 import dev.townhall.api.ServerSettings;
 import dev.townhall.db.Database;
+import dev.townhall.ops.Doctor;
+import dev.townhall.ops.DoctorGauges;
+import dev.townhall.ops.DoctorSettings;
 import dev.townhall.records.Records;
 import dev.townhall.schema.Migrator;
 import dev.townhall.search.EmbeddingProvider;
 import dev.townhall.search.EmbeddingProviders;
 import dev.townhall.search.Search;
 import dev.townhall.towns.Towns;
+import io.micrometer.core.instrument.Metrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +33,7 @@ import java.util.concurrent.CountDownLatch;
  * which stops the server, then closes the model and the pools.
  */
 @Command(name = "serve", description = {"Serve the REST API (/api/v1), the console (/), the contract (/api-docs),"
-        + " /health and /metrics over HTTP until Ctrl-C.",
+        + " /health and /metrics (with the doctor's figures) over HTTP until Ctrl-C.",
         "Settings: api.* in townhall.conf or TOWNHALL_API_* (statement timeout, rate limit, threads)."})
 final class ServeCommand implements Callable<Integer> {
     @Mixin
@@ -56,6 +60,9 @@ final class ServeCommand implements Callable<Integer> {
             flags.put(ServerSettings.Key.BIND.confKey(), bind);
         }
         ServerSettings settings = ServerSettings.resolve(flags);
+        DoctorSettings doctorSettings = DoctorSettings.resolve();
+        // read now, so a bad threshold stops serve before it listens rather than at the first scrape
+        doctorSettings.check();
         Database db = options.service().ready();
         requireCurrentSchema(db);
         PrintWriter out = spec.commandLine().getOut();
@@ -74,8 +81,12 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         EmbeddingProvider model = provider;
+        // the doctor reads as the owner (statistics of every role, owner-only tables); /metrics joins the global registry
+        DoctorGauges doctor = DoctorGauges.register(Doctor.as(db.owner(), doctorSettings),
+                doctorSettings.metricsEvery(), Metrics.globalRegistry);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            doctor.close();
             model.close();
             towns.close();
             stopped.countDown();

@@ -70,6 +70,9 @@ public final class Bootstrap {
                 String owner = Identifiers.quote(Database.OWNER_ROLE);
                 s.execute("GRANT SELECT ON pg_stat_statements, pg_stat_statements_info TO " + owner);
                 s.execute("GRANT EXECUTE ON FUNCTION pg_stat_statements(boolean) TO " + owner);
+                // ./townhall doctor reads as the owner: without this, pg_stat_activity hides other roles' transaction
+                // starts (the application's long transactions) and pg_stat_statements their statement texts
+                s.execute("GRANT pg_read_all_stats TO " + owner);
             }
             if (db.isLocal()) {
                 String name = Identifiers.quote(db.databaseName());
