@@ -16,6 +16,7 @@ import dev.townhall.search.SearchRequest;
 import dev.townhall.search.SearchType;
 import dev.townhall.towns.TownContext;
 import dev.townhall.towns.Towns;
+import dev.townhall.db.ScratchDatabase;
 import com.zaxxer.hikari.HikariDataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;

@@ -13,6 +13,7 @@ import dev.townhall.schema.Migrator;
 import dev.townhall.towns.Role;
 import dev.townhall.towns.TownContext;
 import dev.townhall.towns.Towns;
+import dev.townhall.db.ScratchDatabase;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 

@@ -18,6 +18,7 @@ import dev.townhall.search.SearchMode;
 import dev.townhall.search.SearchRequest;
 import dev.townhall.search.SearchType;
 import dev.townhall.towns.Towns;
+import dev.townhall.db.ScratchDatabase;
 import com.zaxxer.hikari.HikariDataSource;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;

@@ -6,6 +6,7 @@ import dev.townhall.db.Database;
 import dev.townhall.db.LocalCluster;
 import dev.townhall.schema.Migrator;
 import dev.townhall.schema.Verifier;
+import dev.townhall.db.ScratchDatabase;
 
 import java.sql.Array;
 import java.sql.Connection;

@@ -8,6 +8,7 @@ import dev.townhall.db.Pools;
 import dev.townhall.schema.Migrator;
 import dev.townhall.towns.TownContext;
 import dev.townhall.towns.Towns;
+import dev.townhall.db.ScratchDatabase;
 import com.zaxxer.hikari.HikariDataSource;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;

@@ -20,6 +20,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import dev.townhall.towns.Role;
 import dev.townhall.towns.TownContext;
 import dev.townhall.towns.Towns;
+import dev.townhall.db.ScratchDatabase;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.SQLException;

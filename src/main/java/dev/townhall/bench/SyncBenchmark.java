@@ -15,6 +15,7 @@ import dev.townhall.sync.SyncAgent;
 import dev.townhall.towns.Role;
 import dev.townhall.towns.TownContext;
 import dev.townhall.towns.Towns;
+import dev.townhall.db.ScratchDatabase;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
