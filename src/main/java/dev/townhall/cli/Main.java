@@ -37,6 +37,8 @@ import java.io.PrintWriter;
                 SyncCommand.class,
                 ServeCommand.class,
                 McpCommand.class,
+                BackupCommand.class,
+                RestoreCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Launcher commands (./townhall only):",
