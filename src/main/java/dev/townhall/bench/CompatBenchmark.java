@@ -9,11 +9,11 @@ import dev.townhall.db.Endpoint;
 import dev.townhall.db.Identifiers;
 import dev.townhall.db.LocalCluster;
 import dev.townhall.db.Pools;
+import dev.townhall.db.ScratchDatabase;
 import dev.townhall.schema.Migrator;
 import dev.townhall.towns.Role;
 import dev.townhall.towns.TownContext;
 import dev.townhall.towns.Towns;
-import dev.townhall.db.ScratchDatabase;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 

@@ -4,6 +4,7 @@ import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.db.LocalCluster;
+import dev.townhall.db.ScratchDatabase;
 import dev.townhall.schema.Migrator;
 import dev.townhall.search.EmbeddingProvider;
 import dev.townhall.search.EmbeddingProviders;
@@ -20,7 +21,6 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import dev.townhall.towns.Role;
 import dev.townhall.towns.TownContext;
 import dev.townhall.towns.Towns;
-import dev.townhall.db.ScratchDatabase;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.SQLException;
