@@ -30,6 +30,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Backups of a TownHall database: {@code pg_dump -Fc} plus a manifest of row counts and checksums read in the
@@ -106,7 +108,9 @@ public final class Backups {
                     peers.remove(peerName);
                 }
             }
-            Taken taken = dumpAndSum(scratch.owner(), file, "town", slug, progress);
+            Taken dumped = dumpAndSum(scratch.owner(), file, "town", slug, progress);
+            Taken taken = new Taken(dumped.file(), dumped.manifestFile(), dumped.manifest(),
+                    Duration.between(started, Instant.now()));
             record(taken, Optional.of(townId), started);
             return taken;
         } finally {
@@ -155,8 +159,13 @@ public final class Backups {
         createParent(file);
         Manifest manifest;
         try (ContentSnapshot snapshot = ContentSnapshot.open(source)) {
-            tool.dump(source, snapshot.exported(), file, bytes -> progress.at("dumping (bytes written)", bytes, -1));
+            // pg_dump works in its own process and session: the sums run meanwhile, in the snapshot both share
+            CompletableFuture<Void> dump = CompletableFuture.runAsync(() ->
+                    tool.dump(source, snapshot.exported(), file));
             manifest = snapshot.manifest(kind, town, version(), progress);
+            progress.at("dumping", 0, 1);
+            join(dump);
+            progress.at("dumping", 1, 1);
         }
         long bytes;
         try {
@@ -167,6 +176,17 @@ public final class Backups {
         manifest = manifest.withDump(new Manifest.Dump(file.getFileName().toString(), bytes, ManifestFile.sha256(file)));
         ManifestFile.write(file, manifest);
         return new Taken(file, ManifestFile.beside(file), manifest, Duration.between(started, Instant.now()));
+    }
+
+    private static void join(CompletableFuture<Void> work) {
+        try {
+            work.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private static Manifest checkedManifest(Path file, PgTool tool, Progress progress) {

@@ -10,21 +10,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 
 /**
  * Runs pg_dump and pg_restore against one database. The password goes in {@code PGPASSWORD}, never on the command
  * line (where {@code ps} shows it) and never in a message.
  */
 public final class PgTool {
-    private static final long POLL_MS = 1000;
-
     private final PgBinaries binaries;
 
     private PgTool(PgBinaries binaries) {
@@ -42,16 +36,15 @@ public final class PgTool {
         }
     }
 
-    /** pg_dump -Fc of {@code at} into {@code file} in the exported {@code snapshot}; reports the file's size as it grows. */
-    public void dump(Endpoint at, String snapshot, Path file, LongConsumer bytesWritten) {
-        run("pg_dump", at, List.of("--format=custom", "--snapshot=" + snapshot, "--file=" + file), Optional.of(file),
-                bytesWritten, ErrorCode.DATA_DIR);
+    /** pg_dump -Fc of {@code at} into {@code file} in the exported {@code snapshot}. */
+    public void dump(Endpoint at, String snapshot, Path file) {
+        run("pg_dump", at, List.of("--format=custom", "--snapshot=" + snapshot, "--file=" + file), ErrorCode.DATA_DIR);
     }
 
     /** pg_restore {@code --list}: the archive's table of contents; fails on a truncated or corrupted archive. */
     public Output list(Path file) {
         List<String> command = List.of(binaries.program("pg_restore").toString(), "--list", file.toString());
-        return exec(command, null, Optional.empty(), bytes -> { }, ErrorCode.INVALID_INPUT);
+        return exec(command, null, ErrorCode.INVALID_INPUT);
     }
 
     /** pg_restore into {@code at}, in one transaction, only the entries of {@code tocList}. */
@@ -59,19 +52,17 @@ public final class PgTool {
         List<String> args = List.of("--single-transaction", "--exit-on-error", "--no-owner", "--use-list=" + tocList,
                 file.toString());
         // the target refused something (a missing role, extension or privilege): the one transaction rolled back
-        run("pg_restore", at, args, Optional.empty(), bytes -> { }, ErrorCode.CONFLICT);
+        run("pg_restore", at, args, ErrorCode.CONFLICT);
     }
 
-    private Output run(String program, Endpoint at, List<String> args, Optional<Path> growing, LongConsumer progress,
-                       ErrorCode onFailure) {
+    private Output run(String program, Endpoint at, List<String> args, ErrorCode onFailure) {
         List<String> command = new ArrayList<>(List.of(binaries.program(program).toString(), "--host=" + at.host(),
                 "--port=" + at.port(), "--username=" + at.user(), "--dbname=" + at.database(), "--no-password"));
         command.addAll(args);
-        return exec(command, at.password(), growing, progress, onFailure);
+        return exec(command, at.password(), onFailure);
     }
 
-    private static Output exec(List<String> command, String password, Optional<Path> growing, LongConsumer progress,
-                               ErrorCode onFailure) {
+    private static Output exec(List<String> command, String password, ErrorCode onFailure) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("PGPASSWORD");
         if (password != null) {
@@ -90,9 +81,7 @@ public final class PgTool {
         drain.start();
         try {
             process.getOutputStream().close();
-            while (!process.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
-                growing.ifPresent(file -> progress.accept(sizeOf(file)));
-            }
+            process.waitFor();
             drain.join();
         } catch (InterruptedException e) {
             process.destroyForcibly();
@@ -117,14 +106,6 @@ public final class PgTool {
             in.transferTo(out);
         } catch (IOException ignored) {
             // the child is gone; what was read so far is all there is
-        }
-    }
-
-    private static long sizeOf(Path file) {
-        try {
-            return Files.exists(file) ? Files.size(file) : 0;
-        } catch (IOException e) {
-            return 0;
         }
     }
 }
