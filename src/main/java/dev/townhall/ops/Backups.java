@@ -2,7 +2,6 @@ package dev.townhall.ops;
 
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
-import dev.townhall.db.Bootstrap;
 import dev.townhall.db.Database;
 import dev.townhall.db.Endpoint;
 import dev.townhall.db.LocalCluster;
@@ -91,8 +90,8 @@ public final class Backups {
         Instant started = Instant.now();
         UUID townId = townId(slug);
         LocalCluster cluster = ScratchDatabase.clusterOf(db, "backup --town");
+        // the scratch database's name doubles as its peer name here: unique, and telling in sync.peers meanwhile
         String scratchName = "townhall_export_" + UUID.randomUUID().toString().substring(0, 8);
-        String peerName = scratchName;
         Database scratch = ScratchDatabase.fresh(cluster, scratchName);
         try {
             progress.at("migrating a scratch database", 0, 1);
@@ -101,11 +100,11 @@ public final class Backups {
             progress.at("syncing " + slug + " into it", 0, 1);
             Peers peers = Peers.of(db);
             try {
-                peers.add(peerName, scratch.owner(), Optional.of(slug), "push");
-                SyncAgent.of(db).runOnce(peers.get(peerName), scratch.owner());
+                peers.add(scratchName, scratch.owner(), Optional.of(slug), "push");
+                SyncAgent.of(db).runOnce(peers.get(scratchName), scratch.owner());
             } finally {
-                if (peers.find(peerName).isPresent()) {
-                    peers.remove(peerName);
+                if (peers.find(scratchName).isPresent()) {
+                    peers.remove(scratchName);
                 }
             }
             Taken dumped = dumpAndSum(scratch.owner(), file, "town", slug, progress);
