@@ -1,11 +1,12 @@
 package dev.townhall.bench;
 
 import dev.townhall.ErrorCode;
-import dev.townhall.api.Caller;
 import dev.townhall.TownHallException;
+import dev.townhall.api.Caller;
 import dev.townhall.db.Database;
 import dev.townhall.db.LocalCluster;
 import dev.townhall.db.Pools;
+import dev.townhall.db.ScratchDatabase;
 import dev.townhall.schema.Migrator;
 import dev.townhall.search.EmbeddingProvider;
 import dev.townhall.search.EmbeddingProviders;

@@ -9,6 +9,7 @@ import dev.townhall.db.Endpoint;
 import dev.townhall.db.Identifiers;
 import dev.townhall.db.LocalCluster;
 import dev.townhall.db.Pools;
+import dev.townhall.db.ScratchDatabase;
 import dev.townhall.schema.Migrator;
 import dev.townhall.towns.Role;
 import dev.townhall.towns.TownContext;

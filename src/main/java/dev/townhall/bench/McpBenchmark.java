@@ -6,6 +6,7 @@ import dev.townhall.api.Caller;
 import dev.townhall.db.Database;
 import dev.townhall.db.LocalCluster;
 import dev.townhall.db.Pools;
+import dev.townhall.db.ScratchDatabase;
 import dev.townhall.mcp.McpServices;
 import dev.townhall.mcp.McpStdioServer;
 import dev.townhall.mcp.StreamClientTransport;

@@ -5,6 +5,7 @@ import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.db.LocalCluster;
 import dev.townhall.db.Pools;
+import dev.townhall.db.ScratchDatabase;
 import dev.townhall.schema.Migrator;
 import dev.townhall.towns.TownContext;
 import dev.townhall.towns.Towns;

@@ -4,6 +4,7 @@ import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.db.LocalCluster;
+import dev.townhall.db.ScratchDatabase;
 import dev.townhall.schema.Migrator;
 import dev.townhall.search.EmbeddingProvider;
 import dev.townhall.search.EmbeddingProviders;

@@ -7,6 +7,7 @@ import dev.townhall.db.Database;
 import dev.townhall.db.Endpoint;
 import dev.townhall.db.Identifiers;
 import dev.townhall.db.LocalCluster;
+import dev.townhall.db.ScratchDatabase;
 import dev.townhall.schema.Migrator;
 import dev.townhall.sync.ContinuousSync;
 import dev.townhall.sync.Peer;

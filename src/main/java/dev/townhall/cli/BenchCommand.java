@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", description = "Run a benchmark and print its table; --json FILE also writes its figures.",
         subcommands = {BenchCommand.Migrate.class, BenchCommand.Rls.class, BenchImportCommand.class,
                 BenchSearchCommand.class, BenchApiCommand.class, BenchMcpCommand.class, BenchCompatCommand.class,
-                BenchSyncCommand.class})
+                BenchSyncCommand.class, BenchBackupCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -40,6 +40,8 @@ import java.io.PrintWriter;
                 ServeCommand.class,
                 McpCommand.class,
                 DoctorCommand.class,
+                BackupCommand.class,
+                RestoreCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Launcher commands (./townhall only):",

@@ -46,7 +46,7 @@ class BenchCommandTest {
         CliRun help = CliRun.of("bench", "--help");
         assertThat(help.status()).isZero();
         assertThat(help.out()).doesNotContain("(migrate)");
-        for (String benchmark : List.of("migrate", "rls", "import", "search", "sync")) {
+        for (String benchmark : List.of("migrate", "rls", "import", "search", "sync", "backup")) {
             assertThat(help.out()).as(benchmark).containsPattern("(?m)^ +" + benchmark + " +\\S.*$");
         }
     }

@@ -1,36 +1,32 @@
-package dev.townhall.bench;
+package dev.townhall.db;
 
 import dev.townhall.ErrorCode;
 import dev.townhall.TownHallException;
-import dev.townhall.db.Bootstrap;
-import dev.townhall.db.Database;
-import dev.townhall.db.Identifiers;
-import dev.townhall.db.LocalCluster;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** A database a benchmark makes for itself on the local cluster and drops when it is done. */
-final class ScratchDatabase {
+/** A database a benchmark or a backup check makes for itself on the local cluster and drops when it is done. */
+public final class ScratchDatabase {
     private ScratchDatabase() {
     }
 
-    /** The local cluster of {@code db}, where {@code benchmark} makes its scratch databases; refused elsewhere. */
-    static LocalCluster clusterOf(Database db, String benchmark) {
-        return db.cluster().orElseThrow(() -> new TownHallException(ErrorCode.CONFIG, benchmark + " creates and drops"
+    /** The local cluster of {@code db}, where {@code purpose} makes its scratch databases; refused elsewhere. */
+    public static LocalCluster clusterOf(Database db, String purpose) {
+        return db.cluster().orElseThrow(() -> new TownHallException(ErrorCode.CONFIG, purpose + " creates and drops"
                 + " scratch databases, so it runs on the local cluster only (without --database-url)"));
     }
 
     /** Drops {@code name} if it exists, then creates it with TownHall's roles, grants and extensions (no schema). */
-    static Database fresh(LocalCluster cluster, String name) {
+    public static Database fresh(LocalCluster cluster, String name) {
         drop(cluster, name);
         Database db = Database.local(cluster, name);
         Bootstrap.ensure(db);
         return db;
     }
 
-    static void drop(LocalCluster cluster, String name) {
+    public static void drop(LocalCluster cluster, String name) {
         try (Connection c = cluster.superuserEndpoint().connect(); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(name) + " WITH (FORCE)");
         } catch (SQLException e) {
