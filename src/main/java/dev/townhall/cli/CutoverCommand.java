@@ -1,6 +1,7 @@
 package dev.townhall.cli;
 
 import dev.townhall.ErrorCode;
+import dev.townhall.Intervals;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.ops.Cutover;
@@ -53,7 +54,6 @@ final class CutoverCommand implements Runnable {
     @Command(name = "check", description = "Measure every go/no-go criterion; exit 0 only when all pass (GO).")
     static final class Check implements Callable<Integer> {
         private static final Pattern PERCENT = Pattern.compile("([0-9]{1,3}(?:\\.[0-9]+)?)%?");
-        private static final Pattern MINUTES = Pattern.compile("([0-9]{1,6})([mh])");
 
         @Mixin
         DatabaseOptions options;
@@ -95,13 +95,7 @@ final class CutoverCommand implements Runnable {
         }
 
         private static Duration age(String text) {
-            Matcher m = MINUTES.matcher(text.strip());
-            if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-                throw TownHallException.forField(ErrorCode.INVALID_INPUT, "backup_within",
-                        "--backup-within is a whole number of minutes or hours like 30m or 2h; got '" + text + "'");
-            }
-            long n = Long.parseLong(m.group(1));
-            return m.group(2).equals("m") ? Duration.ofMinutes(n) : Duration.ofHours(n);
+            return Intervals.parse(text, "backup_within");
         }
     }
 }

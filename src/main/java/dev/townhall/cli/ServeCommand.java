@@ -6,6 +6,7 @@ import dev.townhall.api.ApiKeys;
 import dev.townhall.api.ApiServer;
 import dev.townhall.api.ServerSettings;
 import dev.townhall.db.Database;
+import dev.townhall.ops.BackupSchedule;
 import dev.townhall.ops.Doctor;
 import dev.townhall.ops.DoctorGauges;
 import dev.townhall.ops.DoctorSettings;
@@ -23,8 +24,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -63,6 +66,7 @@ final class ServeCommand implements Callable<Integer> {
         DoctorSettings doctorSettings = DoctorSettings.resolve();
         // read now, so a bad threshold stops serve before it listens rather than at the first scrape
         doctorSettings.check();
+        BackupSchedule.Settings backupSettings = BackupSchedule.Settings.resolve();
         Database db = options.service().ready();
         requireCurrentSchema(db);
         PrintWriter out = spec.commandLine().getOut();
@@ -84,8 +88,14 @@ final class ServeCommand implements Callable<Integer> {
         // the doctor reads as the owner (statistics of every role, owner-only tables); /metrics joins the global registry
         DoctorGauges doctor = DoctorGauges.register(Doctor.as(db.owner(), doctorSettings),
                 doctorSettings.metricsEvery(), Metrics.globalRegistry);
+        Path backupDir = options.config().home().resolve("backups");
+        Optional<BackupSchedule> backups = BackupSchedule.start(db, backupDir, backupSettings, line -> {
+            out.println(line);
+            out.flush();
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            backups.ifPresent(BackupSchedule::close);
             doctor.close();
             model.close();
             towns.close();
@@ -97,6 +107,9 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  contract " + server.url() + "api-docs, health " + server.url() + "health, metrics "
                 + server.url() + "metrics");
         out.println("  " + settings);
+        out.println("  " + backupSettings.every().map(every -> "backups every " + every.toMinutes() + " min into "
+                + backupDir + ", the newest " + backupSettings.keep() + " kept (backup.every, backup.keep)")
+                .orElse("no scheduled backups (set backup.every, e.g. 6h)"));
         out.println("Ctrl-C stops.");
         out.flush();
         stopped.await();

@@ -1,6 +1,7 @@
 package dev.townhall.cli;
 
 import dev.townhall.ErrorCode;
+import dev.townhall.Intervals;
 import dev.townhall.TownHallException;
 import dev.townhall.db.Database;
 import dev.townhall.db.Endpoint;
@@ -43,8 +44,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 @Command(name = "sync", description = "Sync with other TownHall databases (peers): add, remove, run, status, verify, conflicts, parked, policy.",
         subcommands = {SyncCommand.AddPeer.class, SyncCommand.RemovePeer.class, SyncCommand.Run.class,
@@ -162,7 +161,6 @@ final class SyncCommand implements Runnable {
     @Command(name = "run", description = "Sync with every peer: pull their changes, push ours; once, every interval, or"
             + " continuously until Ctrl-C.")
     static final class Run implements Callable<Integer> {
-        private static final Pattern INTERVAL = Pattern.compile("([0-9]{1,6})([smh])");
         private static final List<String> COUNTS = List.of("pulled", "pushed", "applied", "conflicts", "parked");
         /** A peer with no URL on this machine: it registered itself here with sync add-peer and runs the flows. */
         private static final String PASSIVE = "syncs with us by its own agent (no URL here)";
@@ -252,19 +250,9 @@ final class SyncCommand implements Runnable {
                     in.parked() + out.parked());
         }
 
-        /** A whole number of seconds, minutes or hours, at least one second. */
+        /** A whole number of seconds, minutes, hours or days ({@link Intervals}). */
         static Duration interval(String text) {
-            Matcher m = INTERVAL.matcher(text.strip());
-            if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-                throw TownHallException.forField(ErrorCode.INVALID_INPUT, "every",
-                        "an interval is a whole number of seconds, minutes or hours, like 30s, 5m or 1h; got '" + text + "'");
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
+            return Intervals.parse(text, "every");
         }
 
         /**
