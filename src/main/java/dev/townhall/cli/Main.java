@@ -36,6 +36,7 @@ import java.io.PrintWriter;
                 LoginsCommand.class,
                 SyncCommand.class,
                 CutoverCommand.class,
+                QuarantineCommand.class,
                 RetentionCommand.class,
                 ServeCommand.class,
                 McpCommand.class,

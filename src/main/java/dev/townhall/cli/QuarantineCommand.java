@@ -1,0 +1,132 @@
+package dev.townhall.cli;
+
+import dev.townhall.legacy.imports.QuarantineReview;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/** {@code ./townhall quarantine list | show | export}: review the legacy rows the importer set aside. */
+@Command(name = "quarantine", description = "Review the legacy rows the importer set aside: list, show one, export for a spreadsheet.",
+        subcommands = {QuarantineCommand.ListRows.class, QuarantineCommand.Show.class, QuarantineCommand.Export.class})
+final class QuarantineCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The filter options every listing shares. */
+    static final class FilterOptions {
+        @Option(names = "--source", paramLabel = "TABLE", description = "A source table: robbie.activities or activities.")
+        String source;
+
+        @Option(names = "--reason", paramLabel = "CODE", description = "A reason code, e.g. orphan_reference, invalid_email.")
+        String reason;
+
+        @Option(names = "--status", paramLabel = "open|fixed|reimported|discarded|all", defaultValue = "open")
+        String status;
+
+        QuarantineReview.Filter filter() {
+            return new QuarantineReview.Filter(Optional.ofNullable(source), Optional.ofNullable(reason), status);
+        }
+    }
+
+    @Command(name = "list", description = "The quarantined rows (open ones by default), a count per source and reason first.")
+    static final class ListRows implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions options;
+
+        @Mixin
+        FilterOptions filter;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "Rows listed after the counts (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            List<QuarantineReview.Row> rows = QuarantineReview.of(options.service().ready()).list(filter.filter());
+            PrintWriter out = spec.commandLine().getOut();
+            Map<String, Integer> counts = new TreeMap<>();
+            rows.forEach(r -> counts.merge(r.source() + "\t" + r.reasonCode(), 1, Integer::sum));
+            TextTable summary = TextTable.of("source", "reason", "rows");
+            counts.forEach((key, n) -> summary.row(key.split("\t")[0], key.split("\t")[1], Integer.toString(n)));
+            summary.print(out);
+            out.println();
+            TextTable table = TextTable.of("id", "source", "source id", "reason", "status", "quarantined");
+            rows.stream().limit(Math.max(limit, 0)).forEach(r -> table.row(r.id().toString(), r.source(),
+                    r.sourceId() == null ? "-" : r.sourceId(), r.reason(), r.status(),
+                    r.createdAt().truncatedTo(ChronoUnit.SECONDS).toString()));
+            table.print(out);
+            out.println(rows.size() + " rows" + (rows.size() > limit ? " (" + limit + " listed; --limit N or"
+                    + " ./townhall quarantine export FILE for all)" : ""));
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "One quarantined row whole: where it came from, why, the row as read.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions options;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            QuarantineReview.Row r = QuarantineReview.of(options.service().ready()).show(id);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("id           " + r.id());
+            out.println("source       " + r.source() + (r.sourceId() == null ? " (no usable id)" : " id " + r.sourceId()));
+            out.println("reason       " + r.reasonCode() + ": " + r.reason());
+            out.println("status       " + r.status() + ", quarantined " + r.createdAt().truncatedTo(ChronoUnit.SECONDS));
+            out.println("original row " + r.originalRow());
+            if (r.fixedRow() != null) {
+                out.println("fixed row    " + r.fixedRow());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "export", description = "Write the quarantined rows to FILE: .csv for a spreadsheet, .json.")
+    static final class Export implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions options;
+
+        @Mixin
+        FilterOptions filter;
+
+        @Parameters(paramLabel = "FILE")
+        Path file;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            int n = QuarantineReview.of(options.service().ready()).export(file, filter.filter());
+            spec.commandLine().getOut().println("wrote " + n + " quarantined rows to " + file);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.townhall.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.townhall.ErrorCode;
+import dev.townhall.db.Database;
+import dev.townhall.testing.CliHome;
+import dev.townhall.testing.CliRun;
+import dev.townhall.testing.PostgresExtension;
+import dev.townhall.testing.TestCluster;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code quarantine list | show | export} on rows set aside by an import: counts per source and reason, filters, one
+ * row whole, a CSV a spreadsheet opens safely (formula-looking text defused, RFC 4180 quoting) and JSON.
+ */
+@ExtendWith(PostgresExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QuarantineCommandTest {
+    @RegisterExtension
+    final CliHome home = CliHome.isolated();
+
+    private final TestCluster cluster;
+    private Database db;
+    private UUID orphan;
+
+    QuarantineCommandTest(TestCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    @BeforeAll
+    void quarantined() throws SQLException {
+        db = cluster.newDatabase("QuarantineReview");
+        UUID run = UUID.randomUUID();
+        exec("""
+                INSERT INTO legacy.import_runs (id, org_id, town_id, sources, status, finished_at)
+                VALUES (?, '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-00000000000a',
+                        ARRAY['robbie'], 'succeeded', now())""", run);
+        orphan = quarantine(run, "activities", "41", "orphan_reference", "contact_id 999 points at nothing",
+                "{\"id\": 41, \"subject\": \"=HYPERLINK(\\\"http://x\\\")\", \"contact_id\": 999}");
+        quarantine(run, "activities", "=1+2", "orphan_reference", "deal_id 7 points at nothing", "{\"id\": 42}");
+        quarantine(run, "contacts", "9", "invalid_email", "email \"not, an email\" is invalid", "{\"id\": 9}");
+    }
+
+    @Test
+    void listCountsPerSourceAndReasonAndFilters() {
+        CliRun all = CliRun.against(db, "quarantine", "list");
+        assertThat(all.status()).as(all.err()).isZero();
+        assertThat(all.out()).containsPattern("robbie\\.activities\\s+\\|?\\s*orphan_reference\\s+\\|?\\s*2")
+                .containsPattern("robbie\\.contacts\\s+\\|?\\s*invalid_email\\s+\\|?\\s*1").contains("3 rows");
+
+        CliRun emails = CliRun.against(db, "quarantine", "list", "--source", "contacts", "--reason", "invalid_email");
+        assertThat(emails.out()).contains("1 rows").doesNotContain("orphan_reference");
+        assertThat(CliRun.against(db, "quarantine", "list", "--status", "reimported").out()).contains("0 rows");
+    }
+
+    @Test
+    void showPrintsTheRowAsRead() {
+        CliRun shown = CliRun.against(db, "quarantine", "show", orphan.toString());
+        assertThat(shown.status()).as(shown.err()).isZero();
+        assertThat(shown.out()).contains("robbie.activities id 41", "orphan_reference: contact_id 999 points at nothing",
+                "\"contact_id\": 999");
+    }
+
+    @Test
+    void exportWritesACsvASpreadsheetOpensSafelyAndJson(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("quarantine.csv");
+        CliRun exported = CliRun.against(db, "quarantine", "export", csv.toString());
+        assertThat(exported.status()).as(exported.err()).isZero();
+        assertThat(exported.out()).contains("wrote 3 quarantined rows");
+        String text = Files.readString(csv, StandardCharsets.UTF_8);
+        assertThat(text).startsWith("id,source,source_id,reason_code,reason,status,quarantined_at,original_row\r\n")
+                .contains("\"email \"\"not, an email\"\" is invalid\"")
+                .contains(",'=1+2,").doesNotContain(",=");
+        assertThat(text.split("\r\n")).hasSize(4);
+
+        Path json = dir.resolve("orphans.json");
+        assertThat(CliRun.against(db, "quarantine", "export", json.toString(), "--reason", "orphan_reference").status())
+                .isZero();
+        JsonNode rows = new ObjectMapper().readTree(json.toFile());
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).path("original_row").path("contact_id").asInt()).isEqualTo(999);
+    }
+
+    @Test
+    void mistakesAreOneLine() {
+        for (List<String> args : List.of(List.of("list", "--status", "lost"), List.of("show", UUID.randomUUID().toString()),
+                List.of("export", "quarantine.txt"))) {
+            List<String> all = new java.util.ArrayList<>(List.of("quarantine"));
+            all.addAll(args);
+            CliRun run = CliRun.against(db, all.toArray(String[]::new));
+            assertThat(run.status()).as(String.join(" ", args))
+                    .isIn(ErrorCode.INVALID_INPUT.exitStatus(), ErrorCode.NOT_FOUND.exitStatus());
+            assertThat(run.err().strip()).isNotEmpty().doesNotContain("\n").doesNotContain("Exception");
+        }
+    }
+
+    private UUID quarantine(UUID run, String table, String sourceId, String code, String reason, String row)
+            throws SQLException {
+        UUID id = UUID.randomUUID();
+        exec("""
+                INSERT INTO legacy.quarantine (id, run_id, source_db, source_table, source_id, reason_code, reason,
+                                               original_row)
+                VALUES (?, ?, 'robbie', ?, ?, ?, ?, ?::jsonb)""", id, run, table, sourceId, code, reason, row);
+        return id;
+    }
+
+    private void exec(String sql, Object... args) throws SQLException {
+        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.execute();
+        }
+    }
+}
