@@ -18,12 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
+import static dev.townhall.testing.OwnerSql.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,7 +47,7 @@ class QuarantineCommandTest {
     void quarantined() throws SQLException {
         db = cluster.newDatabase("QuarantineReview");
         UUID run = UUID.randomUUID();
-        exec("""
+        exec(db, """
                 INSERT INTO legacy.import_runs (id, org_id, town_id, sources, status, finished_at)
                 VALUES (?, '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-00000000000a',
                         ARRAY['robbie'], 'succeeded', now())""", run);
@@ -114,19 +113,11 @@ class QuarantineCommandTest {
     private UUID quarantine(UUID run, String table, String sourceId, String code, String reason, String row)
             throws SQLException {
         UUID id = UUID.randomUUID();
-        exec("""
+        exec(db, """
                 INSERT INTO legacy.quarantine (id, run_id, source_db, source_table, source_id, reason_code, reason,
                                                original_row)
                 VALUES (?, ?, 'robbie', ?, ?, ?, ?, ?::jsonb)""", id, run, table, sourceId, code, reason, row);
         return id;
     }
 
-    private void exec(String sql, Object... args) throws SQLException {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.execute();
-        }
-    }
 }

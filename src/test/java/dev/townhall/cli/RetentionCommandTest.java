@@ -10,13 +10,12 @@ import dev.townhall.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.townhall.testing.OwnerSql.count;
+import static dev.townhall.testing.OwnerSql.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -97,16 +96,5 @@ class RetentionCommandTest {
         assertThat(count(db, "SELECT count(*) FROM core.audit_log WHERE action LIKE 'retention.%'")).isZero();
     }
 
-    private static void exec(Database db, String sql) throws SQLException {
-        try (Connection c = db.owner().connect(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
 
-    private static long count(Database db, String sql) throws SQLException {
-        try (Connection c = db.owner().connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

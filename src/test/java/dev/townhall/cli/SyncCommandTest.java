@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import static dev.townhall.testing.OwnerSql.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -178,12 +179,6 @@ class SyncCommandTest {
         assertThat(count(primary, "SELECT count(*) FROM sync.readers")).as("nothing holds back its pruning").isZero();
     }
 
-    private static long count(Database db, String sql) throws SQLException {
-        try (Connection c = db.owner().connect(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
     @Test
     void runTakesOnceAnIntervalOrContinuousOnlyOne() {

@@ -11,15 +11,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.townhall.testing.OwnerSql.count;
+import static dev.townhall.testing.OwnerSql.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -55,7 +54,7 @@ class BackupScheduleTest {
         assertThat(rounds.get(1).file()).exists();
         assertThat(rounds.get(2).file()).exists();
         assertThat(byHand.file()).exists();
-        assertThat(files(db)).containsExactlyInAnyOrder(rounds.get(1).file().toString(), rounds.get(2).file().toString(),
+        assertThat(texts(db, "SELECT file FROM ops.backups")).containsExactlyInAnyOrder(rounds.get(1).file().toString(), rounds.get(2).file().toString(),
                 byHand.file().toAbsolutePath().normalize().toString());
         assertThat(count(db, "SELECT count(*) FROM ops.backups WHERE verified_at IS NOT NULL")).isEqualTo(2);
     }
@@ -80,22 +79,5 @@ class BackupScheduleTest {
         return BackupSchedule.Settings.of(SettingValues.given(BackupSchedule.Key.class, values));
     }
 
-    private static List<String> files(Database db) throws SQLException {
-        List<String> files = new ArrayList<>();
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement("SELECT file FROM ops.backups");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                files.add(rs.getString(1));
-            }
-        }
-        return files;
-    }
 
-    private static long count(Database db, String sql) throws SQLException {
-        try (Connection c = db.owner().connect(); PreparedStatement ps = c.prepareStatement(sql);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

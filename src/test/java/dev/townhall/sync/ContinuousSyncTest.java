@@ -23,9 +23,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import static dev.townhall.sync.OwnerSql.count;
-import static dev.townhall.sync.OwnerSql.exec;
-import static dev.townhall.sync.OwnerSql.renewNode;
+import static dev.townhall.testing.OwnerSql.count;
+import static dev.townhall.testing.OwnerSql.exec;
+import static dev.townhall.testing.OwnerSql.renewNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

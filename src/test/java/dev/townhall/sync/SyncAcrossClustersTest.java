@@ -34,12 +34,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
-import static dev.townhall.sync.OwnerSql.count;
-import static dev.townhall.sync.OwnerSql.exec;
-import static dev.townhall.sync.OwnerSql.execAs;
-import static dev.townhall.sync.OwnerSql.renewNode;
-import static dev.townhall.sync.OwnerSql.text;
-import static dev.townhall.sync.OwnerSql.texts;
+import static dev.townhall.testing.OwnerSql.count;
+import static dev.townhall.testing.OwnerSql.exec;
+import static dev.townhall.testing.OwnerSql.execAs;
+import static dev.townhall.testing.OwnerSql.renewNode;
+import static dev.townhall.testing.OwnerSql.text;
+import static dev.townhall.testing.OwnerSql.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

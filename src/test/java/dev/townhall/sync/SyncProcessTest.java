@@ -5,6 +5,7 @@ import dev.townhall.db.Endpoint;
 import dev.townhall.testing.CliProcess;
 import dev.townhall.testing.CliRun;
 import dev.townhall.testing.LoopbackProxy;
+import dev.townhall.testing.OwnerSql;
 import dev.townhall.testing.PostgresExtension;
 import dev.townhall.testing.TestCluster;
 import org.junit.jupiter.api.AfterEach;
@@ -22,10 +23,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import static dev.townhall.sync.OwnerSql.count;
-import static dev.townhall.sync.OwnerSql.exec;
-import static dev.townhall.sync.OwnerSql.renewNode;
-import static dev.townhall.sync.OwnerSql.texts;
+import static dev.townhall.testing.OwnerSql.count;
+import static dev.townhall.testing.OwnerSql.exec;
+import static dev.townhall.testing.OwnerSql.renewNode;
+import static dev.townhall.testing.OwnerSql.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -24,10 +24,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import static dev.townhall.sync.OwnerSql.count;
-import static dev.townhall.sync.OwnerSql.exec;
-import static dev.townhall.sync.OwnerSql.renewNode;
-import static dev.townhall.sync.OwnerSql.text;
+import static dev.townhall.testing.OwnerSql.count;
+import static dev.townhall.testing.OwnerSql.exec;
+import static dev.townhall.testing.OwnerSql.renewNode;
+import static dev.townhall.testing.OwnerSql.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

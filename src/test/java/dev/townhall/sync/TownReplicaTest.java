@@ -17,10 +17,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
-import static dev.townhall.sync.OwnerSql.count;
-import static dev.townhall.sync.OwnerSql.exec;
-import static dev.townhall.sync.OwnerSql.renewNode;
-import static dev.townhall.sync.OwnerSql.text;
+import static dev.townhall.testing.OwnerSql.count;
+import static dev.townhall.testing.OwnerSql.exec;
+import static dev.townhall.testing.OwnerSql.renewNode;
+import static dev.townhall.testing.OwnerSql.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,4 +1,4 @@
-package dev.townhall.sync;
+package dev.townhall.testing;
 
 import dev.townhall.db.Database;
 
@@ -9,19 +9,19 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One statement as a database's owner, on a connection of its own: what the sync tests read and write with. */
-final class OwnerSql {
+/** One statement as a database's owner, on a connection of its own: what tests set up and check with. */
+public final class OwnerSql {
     private OwnerSql() {
     }
 
-    static void exec(Database db, String sql, Object... args) throws SQLException {
+    public static void exec(Database db, String sql, Object... args) throws SQLException {
         try (Connection c = db.owner().connect(); PreparedStatement ps = prepare(c, sql, args)) {
             ps.execute();
         }
     }
 
     /** The first column of the first row as a number (a count, a clock value). */
-    static long count(Database db, String sql, Object... args) throws SQLException {
+    public static long count(Database db, String sql, Object... args) throws SQLException {
         try (Connection c = db.owner().connect(); PreparedStatement ps = prepare(c, sql, args);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -30,7 +30,7 @@ final class OwnerSql {
     }
 
     /** The first column of the first row as text, or null when there is no row. */
-    static String text(Database db, String sql, Object... args) throws SQLException {
+    public static String text(Database db, String sql, Object... args) throws SQLException {
         try (Connection c = db.owner().connect(); PreparedStatement ps = prepare(c, sql, args);
              ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getString(1) : null;
@@ -38,7 +38,7 @@ final class OwnerSql {
     }
 
     /** The first column of every row, as text, in the query's order. */
-    static List<String> texts(Database db, String sql, Object... args) throws SQLException {
+    public static List<String> texts(Database db, String sql, Object... args) throws SQLException {
         try (Connection c = db.owner().connect(); PreparedStatement ps = prepare(c, sql, args);
              ResultSet rs = ps.executeQuery()) {
             List<String> texts = new ArrayList<>();
@@ -53,14 +53,14 @@ final class OwnerSql {
      * One statement in one transaction on the owner's connection, made by {@code user} acting in {@code town} (the
      * context change capture records as the writer's town); returns the rows it changed.
      */
-    static int execAs(Database db, String user, String town, String sql, Object... args) throws SQLException {
+    public static int execAs(Database db, String user, String town, String sql, Object... args) throws SQLException {
         try (Connection c = db.owner().connect()) {
             return execAs(c, user, town, sql, args);
         }
     }
 
     /** As {@link #execAs(Database, String, String, String, Object...)}, on a connection of the owner's that is reused. */
-    static int execAs(Connection c, String user, String town, String sql, Object... args) throws SQLException {
+    public static int execAs(Connection c, String user, String town, String sql, Object... args) throws SQLException {
         c.setAutoCommit(false);
         try {
             try (PreparedStatement ps = prepare(c, """
@@ -83,7 +83,7 @@ final class OwnerSql {
     }
 
     /** A new copy of a database shares its template's node id: give it one of its own. */
-    static void renewNode(Database db) throws SQLException {
+    public static void renewNode(Database db) throws SQLException {
         exec(db, "SELECT sync.renew_local_node()");
     }
 
