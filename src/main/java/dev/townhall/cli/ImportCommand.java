@@ -171,22 +171,34 @@ final class ImportCommand implements Callable<Integer> {
         out.println("== reconciliation: where every legacy row went");
         Set<String> reasons = new TreeSet<>();
         r.tables().forEach(t -> reasons.addAll(t.quarantinedByReason().keySet()));
-        TextTable rec = TextTable.of("source table", "plan", "read", "imported", "merged", "quarantined", "pending",
-                "accounted", "quarantined by reason");
+        TextTable rec = TextTable.of("source table", "plan", "read", "imported clean", "with value issues", "merged",
+                "quarantined", "pending", "accounted", "links waiting", "links made", "quarantined by reason");
         for (ImportReport.SourceTable t : r.tables()) {
             StringBuilder why = new StringBuilder();
             new java.util.TreeMap<>(t.quarantinedByReason()).forEach((k, v) -> why.append(why.length() == 0 ? "" : ", ").append(k).append(' ')
                     .append(String.format(Locale.ROOT, "%,d", v)));
-            rec.row(t.qualified(), t.planned() == null ? "" : n(t.planned()), n(t.read()), n(t.imported()),
+            rec.row(t.qualified(), t.planned() == null ? "" : n(t.planned()), n(t.read()),
+                    n(t.imported() - t.withValueIssues()), n(t.withValueIssues()),
                     n(t.merged()), n(t.quarantined()), n(t.pending()),
-                    String.format(Locale.ROOT, "%.1f%%", t.accountedPercent()), why);
+                    String.format(Locale.ROOT, "%.1f%%", t.accountedPercent()), n(t.linksPending()),
+                    n(t.linksResolved()), why);
         }
-        rec.row("total", "", n(r.read()), n(r.imported()), n(r.merged()), n(r.quarantined()),
-                n(r.tables().stream().mapToLong(ImportReport.SourceTable::pending).sum()), "", "");
         rec.print(out);
         long unaccounted = r.tables().stream().mapToLong(ImportReport.SourceTable::unaccounted).sum();
         long notes = r.tables().stream().mapToLong(ImportReport.SourceTable::valueIssues).sum();
-        out.printf(Locale.ROOT, "unaccounted rows: %d; values kept aside in legacy.value_issues: %,d%n", unaccounted, notes);
+        long waiting = r.tables().stream().mapToLong(ImportReport.SourceTable::linksPending).sum();
+        out.printf(Locale.ROOT, "%,d rows read: %,d imported or merged (%.2f%%), %,d quarantined, %d unaccounted;"
+                        + " %,d values kept aside in legacy.value_issues; %,d references wait for their parent,"
+                        + " %,d linked this run%n", r.read(), r.imported() + r.merged(), r.salvagedPercent(),
+                r.quarantined(), unaccounted, notes, waiting, r.linksResolvedThisRun());
+
+        if (!r.topValueIssues().isEmpty()) {
+            out.println();
+            out.println("== values kept aside, most frequent (legacy.value_issues; the rows were imported)");
+            TextTable top = TextTable.of("source table", "column", "reason", "values");
+            r.topValueIssues().forEach(v -> top.row(v.source(), v.column(), v.reason(), n(v.values())));
+            top.print(out);
+        }
 
         out.println();
         out.println("== the plan's inventory against what was read");

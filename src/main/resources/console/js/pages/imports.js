@@ -5,8 +5,10 @@ import { get, items } from '../api.js';
 import { h, show, card, table, badge, formatCount, formatTime, shortId } from '../dom.js';
 import { barChart } from '../charts.js';
 
+// imported rows split into clean and with values kept aside (rows_with_value_issues is part of rows_imported)
 const OUTCOMES = [
-  { key: 'rows_imported', label: 'imported', color: '#16a34a' },
+  { key: 'rows_clean', label: 'imported clean', color: '#16a34a' },
+  { key: 'rows_with_value_issues', label: 'imported, values kept aside', color: '#86efac' },
   { key: 'rows_merged', label: 'merged', color: '#2563eb' },
   { key: 'rows_quarantined', label: 'quarantined', color: '#f59e0b' },
   { key: 'unaccounted_rows', label: 'unaccounted', color: '#dc2626' },
@@ -33,6 +35,7 @@ export async function render(view, ctx) {
       { label: 'sources', class: 'wrap narrow', value: (r) => (r.sources ?? []).join(', ') },
       { label: 'read', align: 'num', value: (r) => formatCount(r.rows_read) },
       { label: 'imported', align: 'num', value: (r) => formatCount(r.rows_imported) },
+      { label: 'of them with values kept aside', align: 'num', value: (r) => formatCount(r.rows_with_value_issues) },
       { label: 'merged', align: 'num', value: (r) => formatCount(r.rows_merged) },
       { label: 'quarantined', align: 'num', value: (r) => formatCount(r.rows_quarantined) },
     ], runs, {
@@ -59,7 +62,8 @@ function reconciliationCard(run, rows) {
       // a table the run read nothing from has no shares to draw; the table below still lists it
       rows: rows.filter((r) => Number(r.rows_read) > 0).map((r) => ({
         label: `${r.source_db}.${r.source_table}`,
-        values: Object.fromEntries(OUTCOMES.map((o) => [o.key, Number(r[o.key] ?? 0)])),
+        values: Object.fromEntries(OUTCOMES.map((o) => [o.key, o.key === 'rows_clean'
+          ? Number(r.rows_imported) - Number(r.rows_with_value_issues ?? 0) : Number(r[o.key] ?? 0)])),
         note: `${formatCount(r.rows_read)} read`,
       })),
       // unaccounted rows are a bug the table shows anyway; the legend names them only when there are some
@@ -73,10 +77,13 @@ function reconciliationCard(run, rows) {
       { label: 'read', align: 'num', value: (r) => formatCount(r.rows_read) },
       { label: 'read − plan', align: 'num', value: (r) => difference(r.plan_difference) },
       { label: 'imported', align: 'num', value: (r) => formatCount(r.rows_imported) },
+      { label: 'of them with values kept aside', align: 'num', value: (r) => formatCount(r.rows_with_value_issues) },
       { label: 'merged', align: 'num', value: (r) => formatCount(r.rows_merged) },
       { label: 'quarantined', align: 'num', value: (r) => formatCount(r.rows_quarantined) },
       { label: 'unaccounted', align: 'num', value: (r) => (Number(r.unaccounted_rows) === 0
         ? h('span', { class: 'ok' }, '0') : badge(formatCount(r.unaccounted_rows), 'bad')) },
+      { label: 'links waiting', align: 'num', value: (r) => formatCount(r.links_pending) },
+      { label: 'links made', align: 'num', value: (r) => formatCount(r.links_resolved) },
       { label: 'quarantined because', class: 'wrap', value: (r) => reasons(r.quarantined_by_reason) },
     ], rows));
 }

@@ -353,6 +353,11 @@ class ConstraintsTest {
     static final Row FILLED_VALUES = Row.plain("legacy.filled_values",
             "run_id", RUN, "target_table", "'crm.contacts'", "target_id", CONTACT_A, "column_name", "'phone'",
             "source_db", "'robbie'", "source_table", "'manual_contacts'", "source_id", "'7'");
+    static final Row DEFERRED_LINKS = Row.plain("legacy.deferred_links",
+            "run_id", RUN, "source_db", "'robbie'", "source_table", "'activities'", "source_id", "'42'",
+            "target_table", "'crm.activities'", "target_id", NEW_ID, "column_name", "'contact_id'",
+            "parent_source_db", "'robbie'", "parent_source_table", "'hubspot_contacts'", "parent_key", "'999'",
+            "reason_code", "'orphan_reference'");
 
     static final List<Row> TABLES = List.of(
             ORGANIZATIONS, TOWNS, USERS, MEMBERSHIPS, API_KEYS, SESSIONS, LOGIN_BINDINGS, AUDIT_LOG, SETTINGS,
@@ -368,7 +373,8 @@ class ConstraintsTest {
             PEERS, PENDING_SYNC, CONFLICTS, INTEGRATIONS, WEBHOOKS, CHANGES, SYNCED_TABLES, LOCAL_NODE,
             PEER_PROGRESS, APPLIED_CHANGES, PARKED_CHANGES, TOWN_ORDER, READERS, BACKUPS, CUTOVER_FREEZES,
             RETENTION_POLICIES, LEGAL_HOLDS,
-            IMPORT_RUNS, IMPORT_CHECKPOINTS, ID_MAP, QUARANTINE, MERGE_CONFLICTS, RECONCILIATION, VALUE_ISSUES, FILLED_VALUES);
+            IMPORT_RUNS, IMPORT_CHECKPOINTS, ID_MAP, QUARANTINE, MERGE_CONFLICTS, RECONCILIATION, VALUE_ISSUES, FILLED_VALUES,
+            DEFERRED_LINKS);
 
     /** Valid rows other than the base rows: the allowed side of rules whose bad side has a case. */
     static Stream<Row> validVariants() {
@@ -952,6 +958,9 @@ class ConstraintsTest {
                 RECONCILIATION.check("reconciliation_counts_check", "rows_quarantined", "-1"),
                 RECONCILIATION.check("reconciliation_quarantined_by_reason_check", "quarantined_by_reason", "'[]'::jsonb"),
                 RECONCILIATION.notNull("rows_read"),
+                RECONCILIATION.check("reconciliation_salvage_counts_check", "rows_with_value_issues", "98"),
+                RECONCILIATION.check("reconciliation_salvage_counts_check", "links_pending", "-1"),
+                RECONCILIATION.check("reconciliation_salvage_counts_check", "links_resolved", "-1"),
 
                 VALUE_ISSUES.check("value_issues_source_check", "source_id", "''"),
                 VALUE_ISSUES.check("value_issues_source_check", "source_table", "' '"),
@@ -962,7 +971,22 @@ class ConstraintsTest {
 
                 FILLED_VALUES.check("filled_values_target_table_check", "target_table", "'Contacts'"),
                 FILLED_VALUES.notNull("source_id"),
-                FILLED_VALUES.foreignKey("filled_values_run_fkey", "run_id", NEW_ID)));
+                FILLED_VALUES.foreignKey("filled_values_run_fkey", "run_id", NEW_ID),
+
+                DEFERRED_LINKS.check("deferred_links_source_check", "source_id", "''"),
+                DEFERRED_LINKS.check("deferred_links_target_table_check", "target_table", "'activities'"),
+                DEFERRED_LINKS.check("deferred_links_parent_check", "lookup", "'contact_by_email'"),
+                DEFERRED_LINKS.check("deferred_links_parent_check", "parent_source_db", "NULL"),
+                DEFERRED_LINKS.check("deferred_links_parent_key_check", "parent_key", "''"),
+                DEFERRED_LINKS.check("deferred_links_reason_code_check", "reason_code", "'invalid_email'"),
+                DEFERRED_LINKS.check("deferred_links_status_check", "status", "'done'"),
+                DEFERRED_LINKS.check("deferred_links_resolution_check", "status", "'resolved'"),
+                DEFERRED_LINKS.check("deferred_links_resolution_check", "parent_target_id", NEW_ID),
+                DEFERRED_LINKS.notNull("column_name"),
+                DEFERRED_LINKS.unique("deferred_links_source_column_key", "status", "'pending'")
+                        .given(DEFERRED_LINKS.insert()),
+                DEFERRED_LINKS.foreignKey("deferred_links_run_fkey", "run_id", NEW_ID),
+                DEFERRED_LINKS.foreignKey("deferred_links_resolved_run_fkey", "resolved_run_id", NEW_ID)));
 
         // every tenant table: the shared_with rule, and no row without a town (the owner has no town context,
         // so the town_id default core.acting_town_id() gives NULL)

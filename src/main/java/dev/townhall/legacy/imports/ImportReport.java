@@ -15,21 +15,25 @@ import java.util.UUID;
 
 /**
  * What an import run did and where every legacy row stands afterwards: the reconciliation. Per source table,
- * every row read is imported, merged into another row, quarantined (by reason) or still pending (a staged run);
- * {@link #reconciled()} holds when nothing is unaccounted for. Beside it: the plan's stated inventory against what
- * was read, the relationship checks, and what each town can see.
+ * every row read is imported (clean, or with values kept aside), merged into another row, quarantined (by reason)
+ * or still pending (a staged run); {@link #reconciled()} holds when nothing is unaccounted for. Beside it: the
+ * references waiting for their parent, the plan's stated inventory against what was read, the relationship checks,
+ * the most frequent value issues, and what each town can see.
  *
  * @param runId      the run (legacy.import_runs)
  * @param mode       full, delta, staged or retry_quarantine
  * @param dryRun     true when nothing was kept (the report is what a real run would have produced)
  * @param resumedFrom the interrupted run this one continued, or null
  * @param rowsWritten this run: rows inserted per target table
+ * @param linksResolvedThisRun deferred references this run linked to their arrived parent
+ * @param topValueIssues the most frequent kinds of value kept aside, by source table, column and reason
  */
 public record ImportReport(UUID runId, String mode, boolean dryRun, UUID resumedFrom,
                            @JsonSerialize(using = ToStringSerializer.class) Instant startedAt,
                            @JsonSerialize(using = ToStringSerializer.class) Duration elapsed, List<SourceTable> tables, List<PlanLine> plan,
                            List<Relationship> relationships, List<TownView> visibility, List<UserLine> users,
-                           Map<String, Long> rowsWritten, long rowsReadThisRun) {
+                           Map<String, Long> rowsWritten, long rowsReadThisRun, long linksResolvedThisRun,
+                           List<ValueIssueLine> topValueIssues) {
 
     public ImportReport {
         tables = List.copyOf(tables);
@@ -38,6 +42,13 @@ public record ImportReport(UUID runId, String mode, boolean dryRun, UUID resumed
         visibility = List.copyOf(visibility);
         users = List.copyOf(users);
         rowsWritten = Map.copyOf(rowsWritten);
+        topValueIssues = List.copyOf(topValueIssues);
+    }
+
+    /** The same report with what each town sees (measured after the run's commit). */
+    public ImportReport withVisibility(List<TownView> views) {
+        return new ImportReport(runId, mode, dryRun, resumedFrom, startedAt, elapsed, tables, plan, relationships, views,
+                users, rowsWritten, rowsReadThisRun, linksResolvedThisRun, topValueIssues);
     }
 
     /**
@@ -49,11 +60,15 @@ public record ImportReport(UUID runId, String mode, boolean dryRun, UUID resumed
      * @param gone        rows the id map knows that the source no longer holds
      * @param both        rows both mapped and quarantined (must be 0)
      * @param valueIssues values kept aside in legacy.value_issues (the rows themselves were imported)
+     * @param withValueIssues imported rows (of {@code imported}) with at least one value kept aside
+     * @param linksPending references imported empty that still wait for their parent
+     * @param linksResolved references imported empty and linked since, when their parent arrived
      * @param thisRun     what this run did: read, imported, merged, quarantined, unchanged, updated
      */
     public record SourceTable(String source, String table, String target, Long planned, long read, long imported,
                               long merged, long quarantined, Map<String, Long> quarantinedByReason, long pending,
-                              long gone, long both, long valueIssues, Map<String, Long> thisRun) {
+                              long gone, long both, long valueIssues, long withValueIssues, long linksPending,
+                              long linksResolved, Map<String, Long> thisRun) {
         public SourceTable {
             quarantinedByReason = Map.copyOf(quarantinedByReason);
             thisRun = Map.copyOf(thisRun);
@@ -106,6 +121,10 @@ public record ImportReport(UUID runId, String mode, boolean dryRun, UUID resumed
         }
     }
 
+    /** How often values of one source table's target column were kept aside for one reason. */
+    public record ValueIssueLine(String source, String column, String reason, long values) {
+    }
+
     /** A legacy text user id and the user it maps to ({@code user} null: unknown, rows kept without it). */
     public record UserLine(String source, String textId, String user, long rows) {
     }
@@ -137,6 +156,13 @@ public record ImportReport(UUID runId, String mode, boolean dryRun, UUID resumed
 
     public long quarantined() {
         return tables.stream().mapToLong(SourceTable::quarantined).sum();
+    }
+
+    /** Share of the rows read that are imported or merged (not quarantined, not pending), as a percentage. */
+    @JsonProperty
+    public double salvagedPercent() {
+        long read = read();
+        return read == 0 ? 100.0 : 100.0 * (imported() + merged()) / read;
     }
 
     /** Rows this run inserted into target tables, all together. */

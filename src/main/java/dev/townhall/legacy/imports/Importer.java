@@ -188,9 +188,7 @@ public final class Importer {
         ImportReport report = engine.run();
         if (!dryRun) {
             List<ImportReport.TownView> views = measureVisibility(mapping, report);
-            report = new ImportReport(report.runId(), report.mode(), report.dryRun(), report.resumedFrom(),
-                    report.startedAt(), report.elapsed(), report.tables(), report.plan(), report.relationships(), views,
-                    report.users(), report.rowsWritten(), report.rowsReadThisRun());
+            report = report.withVisibility(views);
             engine.storeReport(report);
         }
         LOG.info("import run {} ({}{}): {} rows read, {} imported, {} merged, {} quarantined, reconciled: {}",

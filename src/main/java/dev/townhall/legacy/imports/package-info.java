@@ -36,10 +36,17 @@
  * Any other id is never guessed: the row keeps no owner and the id waits in {@code legacy.value_issues}
  * ({@code unknown_user}).
  *
+ * <h2>Deferred references</h2>
+ * A reference whose parent does not exist ({@code orphan_reference}) or is in quarantine ({@code parent_quarantined})
+ * does not hold its row back: the row is imported with the reference empty and the legacy key kept in
+ * {@code legacy.deferred_links}. Every run ends by linking the pending references whose parent has arrived since (a
+ * delta that brought it, a quarantined parent accepted or retried), and the reconciliation counts them pending and
+ * resolved per source table. Only a reference the row cannot exist without ({@code required}) still quarantines.
+ *
  * <h2>Quarantine reasons</h2>
- * {@code missing_required} (a new row lacks a required value), {@code orphan_reference} (the parent a key points at
- * does not exist, or a lookup finds no row), {@code parent_quarantined} (the parent is itself quarantined; the child
- * waits with it), {@code invalid_email}, {@code unparseable_date}, {@code implausible_date},
+ * {@code missing_required} (a new row lacks a required value), {@code orphan_reference} and
+ * {@code parent_quarantined} (only for a required reference, or where the mapping says {@code on_missing:
+ * quarantine}), {@code invalid_email}, {@code unparseable_date}, {@code implausible_date},
  * {@code unmapped_value} (e.g. a CRM stage the map does not know), {@code negative_amount}, {@code absurd_amount},
  * {@code ambiguous_match}, {@code ambiguous_reference}, {@code rejected_by_target} (the database refused the row:
  * its message is the reason). Which refused values quarantine a row and which are only noted is the mapping's

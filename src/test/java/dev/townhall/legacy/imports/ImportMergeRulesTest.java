@@ -55,7 +55,8 @@ class ImportMergeRulesTest {
                 INSERT INTO activities (id, type, subject, contact_id, company_id, "timestamp", metadata) VALUES
                   (100, 'EMAIL', 'hello', 10, 1, 1600000000000, '{"opens": 1}'),
                   (101, 'call', 'orphaned', 999, NULL, 1600000000000, NULL),
-                  (102, 'NOTE', 'bad json', 10, NULL, 1600000000, '{opens: 3}');
+                  (102, 'NOTE', 'bad json', 10, NULL, 1600000000, '{opens: 3}'),
+                  (103, 'NOTE', 'no time', 10, NULL, NULL, NULL);
                 """);
         LegacySql.execute(admin.get("robbie_allan"), "INSERT INTO knowledge_base (id, title, content, tags) VALUES"
                 + " (1, 'Pricing FAQ', 'text', 'pricing,faq,,')");
@@ -114,18 +115,23 @@ class ImportMergeRulesTest {
 
     @Test
     @Order(3)
-    void orphansAndBadRowsGoToQuarantineWithTheirReasonAndOriginalRow(Database db) {
+    void orphansWaitForTheirParentAndBadRowsGoToQuarantineWithTheirReasonAndOriginalRow(Database db) {
         Endpoint owner = db.owner();
-        assertThat(quarantine(owner, "activities", "101")).isEqualTo("orphan_reference|contact_id: "
-                + "robbie.hubspot_contacts has no row 999");
-        assertThat(LegacySql.text(owner, "SELECT original_row->>'subject' FROM legacy.quarantine WHERE source_id = '101'"))
-                .isEqualTo("orphaned");
+        // an activity whose contact does not exist is imported without it; the legacy key waits for the contact
+        assertThat(outcome(owner, "activities", "101")).isEqualTo("imported");
+        assertThat(LegacySql.text(owner, "SELECT coalesce(contact_id::text, 'none') FROM crm.activities"
+                + " WHERE subject = 'orphaned'")).isEqualTo("none");
+        assertThat(link(owner, "activities", "101")).isEqualTo("contact_id robbie.hubspot_contacts 999"
+                + " orphan_reference pending");
+        assertThat(quarantine(owner, "activities", "103")).startsWith("missing_required|");
+        assertThat(LegacySql.text(owner, "SELECT original_row->>'subject' FROM legacy.quarantine WHERE source_id = '103'"))
+                .isEqualTo("no time");
         assertThat(quarantine(owner, "hubspot_contacts", "14")).startsWith("invalid_email|");
         assertThat(quarantine(owner, "hubspot_companies", "5")).startsWith("missing_required|");
-        // a contact whose company id dangles is kept, the dangling id noted
+        // a contact whose company id dangles is kept, the dangling id waits for the company
         assertThat(outcome(owner, "hubspot_contacts", "13")).isEqualTo("imported");
-        assertThat(LegacySql.text(owner, "SELECT reason_code || ' ' || raw_value FROM legacy.value_issues"
-                + " WHERE source_table = 'hubspot_contacts' AND source_id = '13'")).isEqualTo("orphan_reference 999");
+        assertThat(link(owner, "hubspot_contacts", "13")).isEqualTo("company_id robbie.hubspot_companies 999"
+                + " orphan_reference pending");
         // epoch seconds in a milliseconds column are read as seconds; invalid JSON is kept aside
         assertThat(outcome(owner, "activities", "102")).isEqualTo("imported");
         assertThat(LegacySql.text(owner, "SELECT occurred_at::text FROM crm.activities WHERE subject = 'bad json'"))
@@ -153,14 +159,15 @@ class ImportMergeRulesTest {
     void aFixedQuarantinedRowIsReimportedByRetryQuarantine(Database db) {
         Endpoint owner = db.owner();
         LegacySql.execute(owner, """
-                UPDATE legacy.quarantine SET fixed_row = jsonb_set(original_row, '{contact_id}', '10'), status = 'fixed'
-                WHERE source_table = 'activities' AND source_id = '101'""");
+                UPDATE legacy.quarantine SET fixed_row = jsonb_set(original_row, '{timestamp}', '1600000000000'),
+                       status = 'fixed'
+                WHERE source_table = 'activities' AND source_id = '103'""");
         ImportReport retry = ImportFixtures.importer(db, ImportFixtures.asOwner(db, admin)).retryQuarantine(true).run();
         assertThat(retry.mode()).isEqualTo("retry_quarantine");
-        assertThat(outcome(owner, "activities", "101")).isEqualTo("imported");
-        assertThat(LegacySql.text(owner, "SELECT status FROM legacy.quarantine WHERE source_id = '101'"))
+        assertThat(outcome(owner, "activities", "103")).isEqualTo("imported");
+        assertThat(LegacySql.text(owner, "SELECT status FROM legacy.quarantine WHERE source_id = '103'"))
                 .isEqualTo("reimported");
-        assertThat(LegacySql.text(owner, "SELECT contact_id::text FROM crm.activities WHERE subject = 'orphaned'"))
+        assertThat(LegacySql.text(owner, "SELECT contact_id::text FROM crm.activities WHERE subject = 'no time'"))
                 .isEqualTo(target(owner, "hubspot_contacts", "10"));
         // the rows nobody fixed stay quarantined, and everything still adds up
         assertThat(quarantine(owner, "hubspot_contacts", "14")).startsWith("invalid_email|");
@@ -168,7 +175,7 @@ class ImportMergeRulesTest {
         // a later full run does not undo the fix: the source row is unchanged, so it is left alone
         ImportReport again = ImportFixtures.importer(db, ImportFixtures.asOwner(db, admin)).run();
         assertThat(again.rowsWrittenTotal()).isZero();
-        assertThat(outcome(owner, "activities", "101")).isEqualTo("imported");
+        assertThat(outcome(owner, "activities", "103")).isEqualTo("imported");
     }
 
     @Test
@@ -190,6 +197,13 @@ class ImportMergeRulesTest {
 
     private static List<String> companies(Endpoint owner) {
         return LegacySql.column(owner, "SELECT name || '|' || coalesce(domain::text, '') FROM crm.companies");
+    }
+
+    /** The deferred link of one source row: column, parent, key, reason, status. */
+    static String link(Endpoint owner, String table, String id) {
+        return LegacySql.text(owner, "SELECT column_name || ' ' || coalesce(parent_source_db || '.' || parent_source_table,"
+                + " lookup) || ' ' || parent_key || ' ' || reason_code || ' ' || status FROM legacy.deferred_links"
+                + " WHERE source_table = '" + table + "' AND source_id = '" + id + "'");
     }
 
     static String outcome(Endpoint owner, String table, String id) {

@@ -1,5 +1,6 @@
 package dev.townhall.legacy.imports.internal;
 
+import dev.townhall.legacy.imports.internal.LegacyRows.DeferredLink;
 import dev.townhall.legacy.imports.internal.LegacyRows.FilledValue;
 import dev.townhall.legacy.imports.internal.LegacyRows.IdMapRow;
 import dev.townhall.legacy.imports.internal.LegacyRows.IdMapUpdate;
@@ -18,7 +19,7 @@ import java.util.UUID;
 
 /**
  * Everything one batch of source rows turns into, written in one transaction with its checkpoint: new target rows
- * (COPY), filled blanks (UPDATE), the id map, quarantine, value notes, merge conflicts. Nothing reaches the database
+ * (COPY), filled blanks (UPDATE), the id map, quarantine, value notes, merge conflicts, deferred links. Nothing reaches the database
  * before {@link BatchWriter#write}.
  */
 public final class Batch {
@@ -39,8 +40,10 @@ public final class Batch {
     final List<UUID> quarantineResolved = new ArrayList<>();
     /** Entries quarantined again by a retry. */
     final List<QuarantineUpdate> quarantineRetried = new ArrayList<>();
+    /** Source rows whose new version replaces their value issues and deferred links. */
     final List<String> issueDeletes = new ArrayList<>();
     final List<ValueIssue> issues = new ArrayList<>();
+    final List<DeferredLink> links = new ArrayList<>();
     final List<MergeConflict> conflicts = new ArrayList<>();
     final List<FilledValue> fills = new ArrayList<>();
     final List<RunState.MergeTarget> pendingTargets = new ArrayList<>();

@@ -17,7 +17,7 @@ import java.util.UUID;
 
 /**
  * Writes a {@link Batch} on the target connection: COPY for every bulk of new rows (target rows, id map,
- * quarantine, notes, conflicts), batched UPDATEs for filled blanks, and the checkpoint. The caller owns the
+ * quarantine, notes, deferred links, conflicts), batched UPDATEs for filled blanks, and the checkpoint. The caller owns the
  * transaction. A COPY that fails is cancelled, so the connection stays usable for the rollback.
  */
 public final class BatchWriter {
@@ -96,15 +96,19 @@ public final class BatchWriter {
             }
         }
         if (!b.issueDeletes.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    DELETE FROM legacy.value_issues WHERE source_db = ? AND source_table = ? AND source_id = ANY (?)""")) {
-                ps.setString(1, b.table.map.source());
-                ps.setString(2, b.table.map.table());
-                ps.setArray(3, c.createArrayOf("text", b.issueDeletes.toArray()));
-                ps.executeUpdate();
+            for (String sql : List.of(
+                    "DELETE FROM legacy.value_issues WHERE source_db = ? AND source_table = ? AND source_id = ANY (?)",
+                    "DELETE FROM legacy.deferred_links WHERE source_db = ? AND source_table = ? AND source_id = ANY (?)")) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, b.table.map.source());
+                    ps.setString(2, b.table.map.table());
+                    ps.setArray(3, c.createArrayOf("text", b.issueDeletes.toArray()));
+                    ps.executeUpdate();
+                }
             }
         }
         copy(c, b.issues);
+        copy(c, b.links);
         copy(c, b.conflicts);
         copy(c, b.fills);
         if (b.lastKey != null) {

@@ -35,13 +35,15 @@ import java.util.UUID;
  * passes), take the town's import lock, resume an interrupted run with the same options, stream each source
  * table in dependency order through the {@link RowProcessor} in batches committed with their checkpoint, and
  * finish with the reconciliation. A batch the database refuses is rolled back and replayed row by row, so one bad
- * row is quarantined (rejected_by_target) instead of failing the run. A dry run does all of it in one
- * transaction that is rolled back at the end.
+ * row is quarantined (rejected_by_target) instead of failing the run. References whose parent has arrived since
+ * they were imported empty are linked ({@link DeferredLinks}) before the reconciliation. A dry run does all of it
+ * in one transaction that is rolled back at the end.
  */
 public final class ImportEngine {
     private static final Logger LOG = LoggerFactory.getLogger(ImportEngine.class);
     private static final int DEFAULT_BATCH_ROWS = 5_000;
     private static final long BATCH_BYTES = 48L << 20;
+    private static final int TOP_VALUE_ISSUES = 10;
 
     /** How the run is asked to behave. {@code only}: table names as given on the command line. */
     public record Options(String mode, boolean dryRun, List<String> only, Integer latest, Instant since,
@@ -181,12 +183,14 @@ public final class ImportEngine {
                 }
             }
             RunState finalState = RunState.load(data, prepared);
+            long linked = DeferredLinks.resolve(data, prepared, finalState, runId);
             Reconciler reconciler = new Reconciler(prepared, data, sourceConns);
             List<ImportReport.SourceTable> tables = reconciler.tables(thisRun);
             report = new ImportReport(runId, options.mode(), options.dryRun(),
                     interrupted.map(Ledger.Interrupted::runId).orElse(null), runStart,
                     Duration.between(runStart, Instant.now()), tables, reconciler.plan(tables),
-                    reconciler.relationships(finalState), List.of(), reconciler.users(), rowsWritten, totalRead);
+                    reconciler.relationships(finalState), List.of(), reconciler.users(), rowsWritten, totalRead,
+                    linked, reconciler.topValueIssues(TOP_VALUE_ISSUES));
             if (options.dryRun()) {
                 data.rollback();
             } else {

@@ -141,4 +141,29 @@ public final class LegacyRows {
             return COLUMNS;
         }
     }
+
+    /** A reference a row was imported without, waiting for its parent ({@code legacy.deferred_links}). */
+    public record DeferredLink(UUID runId, String sourceDb, String sourceTable, String sourceId, String targetTable,
+                               UUID targetId, String column, String parentSourceDb, String parentSourceTable,
+                               String lookup, String parentKey, String reasonCode) implements CopyRow {
+        static final List<String> COLUMNS = List.of("run_id", "source_db", "source_table", "source_id",
+                "target_table", "target_id", "column_name", "parent_source_db", "parent_source_table", "lookup",
+                "parent_key", "reason_code");
+
+        @Override
+        public void writeTo(Line line) {
+            line.add(runId).add(sourceDb).add(sourceTable).add(sourceId).add(targetTable).add(targetId).add(column)
+                    .add(parentSourceDb).add(parentSourceTable).add(lookup).add(parentKey).add(reasonCode);
+        }
+
+        @Override
+        public String table() {
+            return "legacy.deferred_links";
+        }
+
+        @Override
+        public List<String> columns() {
+            return COLUMNS;
+        }
+    }
 }

@@ -20,6 +20,13 @@ final class MappedRow {
         }
     }
 
+    /**
+     * A reference left empty until its parent arrives: {@code parent} is the legacy table's key or the lookup's
+     * value, {@code code} orphan_reference or parent_quarantined.
+     */
+    record Deferred(String table, String column, Mapping.Ref ref, String parent, String code) {
+    }
+
     final TargetRow main;
     TargetRow group;
     String groupKey;
@@ -28,6 +35,7 @@ final class MappedRow {
     /** Notes about the group row: kept only when this row creates the group. */
     final List<Note> groupNotes = new ArrayList<>();
     final List<String> missingRequired = new ArrayList<>();
+    final List<Deferred> deferred = new ArrayList<>();
 
     MappedRow(Prepared.Shape main) {
         this.main = new TargetRow(main);

@@ -104,8 +104,11 @@ public record Mapping(String origin, String organisation, String town, List<Inve
     public record ExplodeMap(String target, String from, Pattern split, String link, List<ColumnMap> columns) {
     }
 
-    /** What to do with a value that cannot be kept, or a reference that finds nothing. */
-    public enum Policy { QUARANTINE, NULL, IGNORE }
+    /**
+     * What to do with a value that cannot be kept, or a reference that finds nothing. {@code DEFER} (references
+     * only, their default): import the row with the reference empty and link it when the parent arrives.
+     */
+    public enum Policy { QUARANTINE, NULL, IGNORE, DEFER }
 
     /** What a map does with a value it has no entry for. */
     public enum Unmapped { INVALID, KEEP, NULL, VALUE }

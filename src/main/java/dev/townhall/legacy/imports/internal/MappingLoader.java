@@ -425,7 +425,7 @@ public final class MappingLoader {
         }
         boolean hasDefault = node.has("default");
         Object defaultValue = hasDefault ? plain(node.get("default"), path + ".default") : null;
-        Policy onInvalid = policy(node.path("on_invalid"), path + ".on_invalid", Policy.NULL);
+        Policy onInvalid = policy(node.path("on_invalid"), path + ".on_invalid", Policy.NULL, false);
         Ref ref = null;
         JsonNode r = node.path("ref");
         if (r.isTextual()) {
@@ -443,7 +443,7 @@ public final class MappingLoader {
         } else if (!r.isMissingNode()) {
             throw error(path + ".ref", "must be SOURCE.TABLE or {lookup: NAME}");
         }
-        Policy onMissing = policy(node.path("on_missing"), path + ".on_missing", Policy.QUARANTINE);
+        Policy onMissing = policy(node.path("on_missing"), path + ".on_missing", Policy.DEFER, true);
         if (node.has("on_missing") && ref == null) {
             throw error(path + ".on_missing", "only applies to a ref");
         }
@@ -565,7 +565,7 @@ public final class MappingLoader {
         return node.isNull() ? "null" : node.asText();
     }
 
-    private Policy policy(JsonNode node, String path, Policy fallback) {
+    private Policy policy(JsonNode node, String path, Policy fallback, boolean reference) {
         if (node.isMissingNode()) {
             return fallback;
         }
@@ -573,7 +573,14 @@ public final class MappingLoader {
             case "quarantine" -> Policy.QUARANTINE;
             case "null" -> Policy.NULL;
             case "ignore" -> Policy.IGNORE;
-            default -> throw error(path, "must be quarantine, null or ignore, got '" + node.asText() + "'");
+            case "defer" -> {
+                if (!reference) {
+                    throw error(path, "defer only applies to a reference (on_missing); a value has no later arrival");
+                }
+                yield Policy.DEFER;
+            }
+            default -> throw error(path, "must be quarantine, null, ignore" + (reference ? " or defer" : "")
+                    + ", got '" + node.asText() + "'");
         };
     }
 

@@ -20,7 +20,8 @@ import java.util.UUID;
 
 /**
  * Accounts for every source row from the database's own records, not from what the run believes it did: the source
- * is read again (ids only), and each id is looked up in legacy.id_map and the open quarantine. It then checks the
+ * is read again (ids only), and each id is looked up in legacy.id_map and the open quarantine; value issues and
+ * deferred links are counted from their tables. It then checks the
  * references: for every imported or merged row whose legacy row pointed at a parent, the target row must point at
  * what that parent became.
  */
@@ -87,21 +88,63 @@ public final class Reconciler {
                 }
             }
             long gone = outcomes.keySet().stream().filter(id -> !present.contains(id)).count();
-            long issues;
-            try (PreparedStatement ps = target.prepareStatement(
-                    "SELECT count(*) FROM legacy.value_issues WHERE source_db = ? AND source_table = ?")) {
+            long issues = 0;
+            long withIssues = 0;
+            try (PreparedStatement ps = target.prepareStatement("""
+                    SELECT source_id, count(*) FROM legacy.value_issues WHERE source_db = ? AND source_table = ?
+                    GROUP BY source_id""")) {
                 ps.setString(1, t.map.source());
                 ps.setString(2, t.map.table());
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    issues = rs.getLong(1);
+                    while (rs.next()) {
+                        issues += rs.getLong(2);
+                        if (present.contains(rs.getString(1)) && "imported".equals(outcomes.get(rs.getString(1)))) {
+                            withIssues++;
+                        }
+                    }
+                }
+            }
+            Map<String, Long> links = new HashMap<>();
+            try (PreparedStatement ps = target.prepareStatement("""
+                    SELECT status, count(*) FROM legacy.deferred_links WHERE source_db = ? AND source_table = ?
+                    GROUP BY status""")) {
+                ps.setString(1, t.map.source());
+                ps.setString(2, t.map.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        links.put(rs.getString(1), rs.getLong(2));
+                    }
                 }
             }
             long quarantinedTotal = byReason.values().stream().mapToLong(Long::longValue).sum();
             lines.add(new ImportReport.SourceTable(t.map.source(), t.map.table(), t.map.target(),
                     prepared.mapping.statedRows(t.qualified()).orElse(null), ids.size(), imported, merged,
-                    quarantinedTotal, byReason, pending, gone, both, issues,
+                    quarantinedTotal, byReason, pending, gone, both, issues, withIssues,
+                    links.getOrDefault("pending", 0L), links.getOrDefault("resolved", 0L),
                     thisRun.getOrDefault(t.qualified(), Map.of())));
+        }
+        return lines;
+    }
+
+    /** The {@code limit} most frequent kinds of value kept aside in this town's imports: source table, column, reason. */
+    public List<ImportReport.ValueIssueLine> topValueIssues(int limit) throws SQLException {
+        List<ImportReport.ValueIssueLine> lines = new ArrayList<>();
+        try (PreparedStatement ps = target.prepareStatement("""
+                SELECT v.source_db || '.' || v.source_table, v.target_table || '.' || coalesce(v.column_name, '(row)'),
+                       v.reason_code, count(*)
+                FROM legacy.value_issues v
+                WHERE v.run_id IN (SELECT r.id FROM legacy.import_runs r WHERE r.town_id = ?)
+                GROUP BY 1, 2, 3
+                ORDER BY 4 DESC, 1, 2, 3
+                LIMIT ?""")) {
+            ps.setObject(1, prepared.townId);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lines.add(new ImportReport.ValueIssueLine(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getLong(4)));
+                }
+            }
         }
         return lines;
     }
@@ -253,8 +296,9 @@ public final class Reconciler {
     public static void store(Connection c, UUID runId, List<ImportReport.SourceTable> tables) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO legacy.reconciliation (run_id, source_db, source_table, expected_rows, rows_read, rows_imported,
-                                                   rows_merged, rows_quarantined, quarantined_by_reason, notes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)
+                                                   rows_merged, rows_quarantined, quarantined_by_reason, notes,
+                                                   rows_with_value_issues, links_pending, links_resolved)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?)
                 ON CONFLICT (run_id, source_db, source_table) DO NOTHING""")) {
             for (ImportReport.SourceTable t : tables) {
                 ps.setObject(1, runId);
@@ -268,6 +312,9 @@ public final class Reconciler {
                 ps.setLong(8, t.quarantined());
                 ps.setString(9, Json.MAPPER.writeValueAsString(t.quarantinedByReason()));
                 ps.setString(10, notes(t));
+                ps.setLong(11, t.withValueIssues());
+                ps.setLong(12, t.linksPending());
+                ps.setLong(13, t.linksResolved());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -1,5 +1,6 @@
 package dev.townhall.legacy.imports.internal;
 
+import dev.townhall.legacy.imports.internal.LegacyRows.DeferredLink;
 import dev.townhall.legacy.imports.internal.LegacyRows.IdMapRow;
 import dev.townhall.legacy.imports.internal.LegacyRows.IdMapUpdate;
 import dev.townhall.legacy.imports.internal.LegacyRows.QuarantineRow;
@@ -18,7 +19,7 @@ import java.util.UUID;
  * Decides what one source row becomes, in this order: already imported and unchanged (nothing to do); mapped
  * value by value ({@link ValueMapper}); merged into an existing row the merge rule matches ({@link MergeMatcher});
  * or a new row, when every required value is there. A row that cannot be mapped or matched is quarantined. Every
- * outcome lands in the {@link Batch} together with its id-map, quarantine and note rows.
+ * outcome lands in the {@link Batch} together with its id-map, quarantine, note and deferred-link rows.
  */
 public final class RowProcessor {
     private final Prepared prepared;
@@ -78,6 +79,7 @@ public final class RowProcessor {
             if (match != null) {
                 matcher.merge(row, c, match, b);
                 addNotes(c, sid, match.id(), b);
+                addLinks(c, sid, table.main.table, match.id(), b);
                 b.idMap.add(idMapRow(sid, match.id(), "merged", sourceHash));
                 knowledge.putKnown(sid, new Known("merged", match.id(), sourceHash));
                 b.merged++;
@@ -90,6 +92,7 @@ public final class RowProcessor {
                 b.idMap.add(idMapRow(sid, id, "imported", sourceHash));
                 knowledge.putKnown(sid, new Known("imported", id, sourceHash));
                 addNotes(c, sid, id, b);
+                addLinks(c, sid, table.main.table, id, b);
                 b.imported++;
             }
             if (open != null) {
@@ -117,6 +120,7 @@ public final class RowProcessor {
                 for (Note n : c.groupNotes) {
                     b.issues.add(n.issue(runId, source, table.map.table(), row.sourceId(), groupId));
                 }
+                addLinks(c, row.sourceId(), table.group.table, groupId, b);
             }
         }
         b.insert(c.main);
@@ -162,6 +166,7 @@ public final class RowProcessor {
                 }
             }
             addNotes(c, sid, known.targetId(), b);
+            addLinks(c, sid, table.main.table, known.targetId(), b);
         } catch (RowQuarantine q) {
             b.issues.add(new ValueIssue(runId, table.map.source(), table.map.table(), sid, table.main.table,
                     known.targetId(), null, null, null, "update_rejected",
@@ -207,6 +212,25 @@ public final class RowProcessor {
     private void addNotes(MappedRow c, String sid, UUID targetId, Batch b) {
         for (Note n : c.notes) {
             b.issues.add(n.issue(runId, table.map.source(), table.map.table(), sid, targetId));
+        }
+    }
+
+    /** The references of {@code c} into {@code targetTable} that wait for their parent, for row {@code targetId}. */
+    private void addLinks(MappedRow c, String sid, String targetTable, UUID targetId, Batch b) {
+        for (MappedRow.Deferred d : c.deferred) {
+            if (!d.table().equals(targetTable)) {
+                continue;
+            }
+            Mapping.Ref ref = d.ref();
+            String parentDb = null;
+            String parentTable = null;
+            if (ref.byKey()) {
+                int dot = ref.table().indexOf('.');
+                parentDb = ref.table().substring(0, dot);
+                parentTable = ref.table().substring(dot + 1);
+            }
+            b.links.add(new DeferredLink(runId, table.map.source(), table.map.table(), sid, targetTable, targetId,
+                    d.column(), parentDb, parentTable, ref.lookup(), d.parent(), d.code()));
         }
     }
 

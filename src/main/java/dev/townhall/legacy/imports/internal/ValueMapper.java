@@ -214,7 +214,8 @@ final class ValueMapper {
                            String targetTable, String sourceColumn, String raw) throws RowQuarantine {
         return switch (policy) {
             case QUARANTINE -> throw new RowQuarantine(code, sourceColumn + ": " + reason);
-            case NULL -> {
+            // DEFER comes here only for a reference no later parent can satisfy (an invalid or ambiguous lookup value)
+            case NULL, DEFER -> {
                 c.notes.add(new Note(targetTable, col.target.name(), sourceColumn, raw, code, reason));
                 yield null;
             }
@@ -222,6 +223,11 @@ final class ValueMapper {
         };
     }
 
+    /**
+     * The id a reference column points at. A parent that does not exist (yet), or is in quarantine, leaves the column
+     * empty and the row waiting for it ({@link MappedRow.Deferred}), unless the mapping says otherwise or the row
+     * cannot exist without the parent (a required column: quarantined).
+     */
     private Object reference(Prepared.Column col, String raw, MappedRow c, String targetTable, String sourceColumn)
             throws RowQuarantine {
         if (raw == null || raw.isBlank()) {
@@ -245,11 +251,18 @@ final class ValueMapper {
                 return missing.id();
             }
         }
-        if (missing.code().equals("parent_quarantined")) {
-            // the child waits with its parent: retrying the quarantine after a fix brings both back
-            throw new RowQuarantine(missing.code(), sourceColumn + ": " + missing.reason());
+        Policy policy = col.map.onMissing();
+        boolean awaitable = missing.code().equals("orphan_reference") || missing.code().equals("parent_quarantined");
+        if (policy == Policy.DEFER && awaitable) {
+            boolean exploded = table.explode != null && targetTable.equals(table.explode.table);
+            if (col.required) {
+                policy = Policy.QUARANTINE;
+            } else if (!exploded) {
+                c.deferred.add(new MappedRow.Deferred(targetTable, col.target.name(), ref, key, missing.code()));
+                return null;
+            }
         }
-        return refused(col.map.onMissing(), missing.code(), missing.reason(), col, c, targetTable, sourceColumn, raw);
+        return refused(policy, missing.code(), missing.reason(), col, c, targetTable, sourceColumn, raw);
     }
 
     /** The {@link Normalisers.ValueContext} of one column of one row. */
