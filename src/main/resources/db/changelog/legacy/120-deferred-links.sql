@@ -40,8 +40,8 @@ CREATE TABLE legacy.deferred_links (
     CONSTRAINT deferred_links_parent_key_check CHECK (parent_key <> ''),
     CONSTRAINT deferred_links_reason_code_check CHECK (reason_code IN ('orphan_reference', 'parent_quarantined')),
     CONSTRAINT deferred_links_status_check CHECK (status IN ('pending', 'resolved')),
-    CONSTRAINT deferred_links_resolution_check CHECK ((status = 'pending' AND parent_target_id IS NULL AND resolved_at IS NULL)
-                                                      OR (status = 'resolved' AND parent_target_id IS NOT NULL AND resolved_at IS NOT NULL))
+    CONSTRAINT deferred_links_resolution_check CHECK ((status = 'resolved') = (parent_target_id IS NOT NULL)
+                                                      AND (status = 'resolved') = (resolved_at IS NOT NULL))
 );
 CREATE INDEX deferred_links_pending_idx ON legacy.deferred_links (parent_source_db, parent_source_table, parent_key)
     WHERE status = 'pending';
