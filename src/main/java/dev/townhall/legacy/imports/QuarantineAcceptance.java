@@ -65,6 +65,7 @@ public final class QuarantineAcceptance {
 
     /** The entry after the retry, the import run that retried it, and its target when it was imported or merged. */
     public record Outcome(QuarantineReview.Row entry, UUID runId, Optional<Target> target) {
+        /** True when the row was imported or merged; false when the importer refused it again. */
         public boolean imported() {
             return target.isPresent();
         }
@@ -88,8 +89,9 @@ public final class QuarantineAcceptance {
     /**
      * Applies {@code corrections} to the entry's row (its fixed row where a reviewer set one, else the original),
      * keeps the result as its fixed row with an audit row naming {@code osUser}, and imports it. An unknown entry,
-     * one already reimported or discarded, a column the source row does not have, or the source key change nothing.
-     * If the import cannot run (a source unreachable) the corrected row stays fixed for a later retry.
+     * one already reimported or discarded, a column the source row does not have, or a correction of the source key
+     * is one {@link TownHallException} and changes nothing. If the import cannot run (a source unreachable) the
+     * corrected row stays fixed for a later retry.
      */
     public Outcome accept(UUID id, Corrections corrections, String osUser) {
         QuarantineReview.Row entry = review.show(id);
