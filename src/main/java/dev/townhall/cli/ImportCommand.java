@@ -40,12 +40,8 @@ final class ImportCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions options;
 
-    @Option(names = "--source", paramLabel = "NAME=URL",
-            description = "Read source NAME (robbie, robbie_allan) from URL (postgresql://user:password@host:port/db).")
-    Map<String, String> sources = new LinkedHashMap<>();
-
-    @Option(names = "--mapping", paramLabel = "FILE", description = "Use this mapping file instead of the shipped one.")
-    Path mapping;
+    @Mixin
+    SourceOptions source;
 
     @Option(names = "--dry-run", description = "Do everything but keep it: the same report, nothing imported.")
     boolean dryRun;
@@ -81,23 +77,14 @@ final class ImportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         // everything a user can get wrong is checked before a server is started or a row read
-        ImportPlan plan = mapping == null ? ImportPlan.builtin() : ImportPlan.load(mapping);
+        ImportPlan plan = source.plan();
         Instant sinceMoment = sinceMoment();
-        Map<String, Endpoint> explicit = new LinkedHashMap<>();
-        sources.forEach((name, url) -> {
-            if (!plan.sources().contains(name)) {
-                throw new TownHallException(ErrorCode.INVALID_INPUT, "--source " + name + ": the mapping reads no"
-                        + " source of that name (it reads " + String.join(", ", plan.sources()) + ")");
-            }
-            explicit.put(name, Endpoint.parse(url));
-        });
+        Map<String, Endpoint> explicit = source.endpoints(plan);
         Database db = options.service().ready();
         Migrator.as(db.owner()).migrate(null);
-        Importer importer = Importer.into(db).plan(plan).dryRun(dryRun).only(only).latest(latest).since(sinceMoment)
-                .retryQuarantine(retryQuarantine).batchRows(batchRows).onProgress(new ProgressLine(out));
-        for (Map.Entry<String, Endpoint> e : explicit.entrySet()) {
-            importer = importer.source(e.getKey(), e.getValue());
-        }
+        Importer importer = Importer.into(db).plan(plan).sources(explicit).dryRun(dryRun).only(only).latest(latest)
+                .since(sinceMoment).retryQuarantine(retryQuarantine).batchRows(batchRows)
+                .onProgress(new ProgressLine(out));
         out.printf("import (%s%s) from %s into %s%n", importer.mode(), dryRun ? ", dry run" : "", plan.origin(),
                 db.describe());
         out.flush();
@@ -118,6 +105,35 @@ final class ImportCommand implements Callable<Integer> {
                     + " above): rows without an outcome or references pointing at the wrong row");
         }
         return 0;
+    }
+
+    /** Where the legacy databases are and how they map: options {@code import} and {@code quarantine accept} share. */
+    static final class SourceOptions {
+        @Option(names = "--source", paramLabel = "NAME=URL",
+                description = "Read source NAME (robbie, robbie_allan) from URL"
+                        + " (postgresql://user:password@host:port/db).")
+        Map<String, String> sources = new LinkedHashMap<>();
+
+        @Option(names = "--mapping", paramLabel = "FILE",
+                description = "Use this mapping file instead of the shipped one.")
+        Path mapping;
+
+        ImportPlan plan() {
+            return mapping == null ? ImportPlan.builtin() : ImportPlan.load(mapping);
+        }
+
+        /** The sources given with --source, each a name {@code plan} reads (the others stay the demo databases). */
+        Map<String, Endpoint> endpoints(ImportPlan plan) {
+            Map<String, Endpoint> explicit = new LinkedHashMap<>();
+            sources.forEach((name, url) -> {
+                if (!plan.sources().contains(name)) {
+                    throw new TownHallException(ErrorCode.INVALID_INPUT, "--source " + name + ": the mapping reads no"
+                            + " source of that name (it reads " + String.join(", ", plan.sources()) + ")");
+                }
+                explicit.put(name, Endpoint.parse(url));
+            });
+            return explicit;
+        }
     }
 
     private Instant sinceMoment() {

@@ -1,5 +1,10 @@
 package dev.townhall.cli;
 
+import dev.townhall.ErrorCode;
+import dev.townhall.TownHallException;
+import dev.townhall.legacy.imports.ImportPlan;
+import dev.townhall.legacy.imports.Importer;
+import dev.townhall.legacy.imports.QuarantineAcceptance;
 import dev.townhall.legacy.imports.QuarantineReview;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,6 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,9 +26,11 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
-/** {@code ./townhall quarantine list | show | export}: review the legacy rows the importer set aside. */
-@Command(name = "quarantine", description = "Review the legacy rows the importer set aside: list, show one, export for a spreadsheet.",
-        subcommands = {QuarantineCommand.ListRows.class, QuarantineCommand.Show.class, QuarantineCommand.Export.class})
+/** {@code ./townhall quarantine list | show | export | accept}: review the legacy rows the importer set aside. */
+@Command(name = "quarantine", description = "Review the legacy rows the importer set aside: list, show one, export for"
+        + " a spreadsheet, accept one with corrections.",
+        subcommands = {QuarantineCommand.ListRows.class, QuarantineCommand.Show.class, QuarantineCommand.Export.class,
+                QuarantineCommand.Accept.class})
 final class QuarantineCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -126,6 +136,52 @@ final class QuarantineCommand implements Runnable {
         public Integer call() {
             int n = QuarantineReview.of(options.service().ready()).export(file, filter.filter());
             spec.commandLine().getOut().println("wrote " + n + " quarantined rows to " + file);
+            return 0;
+        }
+    }
+
+    @Command(name = "accept", description = {"Correct one quarantined row's source columns and import it: the corrected"
+            + " row is kept as its fixed row and audited, then imported (or merged) through the retry path.",
+            "The sources are read as for import (--source NAME=URL, default the demo databases)."})
+    static final class Accept implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions options;
+
+        @Mixin
+        ImportCommand.SourceOptions source;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Option(names = "--set", paramLabel = "COLUMN=VALUE",
+                description = "Set a source column, e.g. --set contact_id=10.")
+        Map<String, String> set = new LinkedHashMap<>();
+
+        @Option(names = "--clear", paramLabel = "COLUMN", description = "Set a source column to null.")
+        List<String> clear = new ArrayList<>();
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            QuarantineAcceptance.Corrections corrections = new QuarantineAcceptance.Corrections(set,
+                    new LinkedHashSet<>(clear));
+            ImportPlan plan = source.plan();
+            Importer importer = Importer.into(options.service().ready()).plan(plan).sources(source.endpoints(plan));
+            QuarantineAcceptance.Outcome outcome = QuarantineAcceptance.through(importer)
+                    .accept(id, corrections, System.getProperty("user.name"));
+            QuarantineReview.Row r = outcome.entry();
+            String row = r.source() + " id " + r.sourceId();
+            if (!outcome.imported()) {
+                throw new TownHallException(ErrorCode.UNPROCESSABLE, row + " is still refused: " + r.reasonCode()
+                        + ": " + r.reason() + "; the corrected row is kept (quarantine show " + id + ") for the next"
+                        + " accept to build on");
+            }
+            QuarantineAcceptance.Target t = outcome.target().orElseThrow();
+            spec.commandLine().getOut().println("accepted " + row + ": " + (t.outcome().equals("merged")
+                    ? "merged into " : "imported as ") + t.table() + " " + t.id() + " (import run " + outcome.runId()
+                    + ")");
             return 0;
         }
     }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -64,12 +65,13 @@ public final class Importer {
     private final Integer latest;
     private final Instant since;
     private final boolean retryQuarantine;
+    private final Set<UUID> quarantineEntries;
     private final int batchRows;
     private final Consumer<Progress> progress;
 
     private Importer(Database db, ImportPlan plan, Map<String, Endpoint> sources, boolean dryRun, List<String> only,
-                     Integer latest, Instant since, boolean retryQuarantine, int batchRows,
-                     Consumer<Progress> progress) {
+                     Integer latest, Instant since, boolean retryQuarantine, Set<UUID> quarantineEntries,
+                     int batchRows, Consumer<Progress> progress) {
         this.db = db;
         this.plan = plan;
         this.sources = Map.copyOf(sources);
@@ -78,6 +80,7 @@ public final class Importer {
         this.latest = latest;
         this.since = since;
         this.retryQuarantine = retryQuarantine;
+        this.quarantineEntries = Set.copyOf(quarantineEntries);
         this.batchRows = batchRows;
         this.progress = progress;
     }
@@ -85,7 +88,7 @@ public final class Importer {
     /** An importer into {@code db} with the shipped plan and the demo databases on the same server as sources. */
     public static Importer into(Database db) {
         Objects.requireNonNull(db, "db");
-        return new Importer(db, ImportPlan.builtin(), demoSources(db), false, List.of(), null, null, false, 0,
+        return new Importer(db, ImportPlan.builtin(), demoSources(db), false, List.of(), null, null, false, Set.of(), 0,
                 p -> { });
     }
 
@@ -98,14 +101,15 @@ public final class Importer {
 
     public Importer plan(ImportPlan newPlan) {
         return new Importer(db, Objects.requireNonNull(newPlan), sources, dryRun, only, latest, since, retryQuarantine,
-                batchRows, progress);
+                quarantineEntries, batchRows, progress);
     }
 
     /** Reads source {@code name} (as the plan names it) from {@code endpoint} instead of the default. */
     public Importer source(String name, Endpoint endpoint) {
         Map<String, Endpoint> s = new LinkedHashMap<>(sources);
         s.put(name, Objects.requireNonNull(endpoint));
-        return new Importer(db, plan, s, dryRun, only, latest, since, retryQuarantine, batchRows, progress);
+        return new Importer(db, plan, s, dryRun, only, latest, since, retryQuarantine, quarantineEntries, batchRows,
+                progress);
     }
 
     /** Reads every source named in {@code endpoints} from there (others keep their default). */
@@ -119,12 +123,14 @@ public final class Importer {
 
     /** With {@code true}, does everything but keep it: the same report, nothing written but the run's record. */
     public Importer dryRun(boolean value) {
-        return new Importer(db, plan, sources, value, only, latest, since, retryQuarantine, batchRows, progress);
+        return new Importer(db, plan, sources, value, only, latest, since, retryQuarantine, quarantineEntries,
+                batchRows, progress);
     }
 
     /** Only these tables (SOURCE.TABLE or TABLE) and the tables they reference. */
     public Importer only(List<String> tables) {
-        return new Importer(db, plan, sources, dryRun, tables, latest, since, retryQuarantine, batchRows, progress);
+        return new Importer(db, plan, sources, dryRun, tables, latest, since, retryQuarantine, quarantineEntries,
+                batchRows, progress);
     }
 
     /** With {@link #only}: only the {@code n} most recent rows of those tables (staged backfill). */
@@ -132,17 +138,33 @@ public final class Importer {
         if (n != null && n <= 0) {
             throw new TownHallException(ErrorCode.INVALID_INPUT, "--latest must be at least 1, got " + n);
         }
-        return new Importer(db, plan, sources, dryRun, only, n, since, retryQuarantine, batchRows, progress);
+        return new Importer(db, plan, sources, dryRun, only, n, since, retryQuarantine, quarantineEntries, batchRows,
+                progress);
     }
 
     /** A delta: only rows changed since {@code moment} in tables that say when rows change; all rows elsewhere. */
     public Importer since(Instant moment) {
-        return new Importer(db, plan, sources, dryRun, only, latest, moment, retryQuarantine, batchRows, progress);
+        return new Importer(db, plan, sources, dryRun, only, latest, moment, retryQuarantine, quarantineEntries,
+                batchRows, progress);
     }
 
-    /** Re-imports quarantined rows (the reviewer's fixed_row where set) instead of reading the sources. */
+    /**
+     * Re-imports every quarantined row still open or fixed (the reviewer's fixed_row where set) instead of reading the
+     * sources.
+     */
     public Importer retryQuarantine(boolean value) {
-        return new Importer(db, plan, sources, dryRun, only, latest, since, value, batchRows, progress);
+        return new Importer(db, plan, sources, dryRun, only, latest, since, value, Set.of(), batchRows, progress);
+    }
+
+    /**
+     * Re-imports only these quarantine entries (open or fixed; see {@link #retryQuarantine}), e.g. the one a reviewer
+     * just corrected. With {@link #only} naming their table, no other table's quarantine is read.
+     */
+    public Importer retryQuarantineEntries(Set<UUID> entries) {
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("no quarantine entries to retry");
+        }
+        return new Importer(db, plan, sources, dryRun, only, latest, since, true, entries, batchRows, progress);
     }
 
     /** Rows per committed batch (and checkpoint); default 5,000. */
@@ -150,17 +172,22 @@ public final class Importer {
         if (rows < 1) {
             throw new TownHallException(ErrorCode.INVALID_INPUT, "a batch needs at least 1 row, got " + rows);
         }
-        return new Importer(db, plan, sources, dryRun, only, latest, since, retryQuarantine, rows, progress);
+        return new Importer(db, plan, sources, dryRun, only, latest, since, retryQuarantine, quarantineEntries, rows,
+                progress);
     }
 
     /** Calls {@code listener} after every batch and at the end of every table (on the importing thread). */
     public Importer onProgress(Consumer<Progress> listener) {
-        return new Importer(db, plan, sources, dryRun, only, latest, since, retryQuarantine, batchRows,
-                Objects.requireNonNull(listener));
+        return new Importer(db, plan, sources, dryRun, only, latest, since, retryQuarantine, quarantineEntries,
+                batchRows, Objects.requireNonNull(listener));
     }
 
     public ImportPlan plan() {
         return plan;
+    }
+
+    Database database() {
+        return db;
     }
 
     /** The mode legacy.import_runs records: retry_quarantine, staged, delta or full. */
@@ -182,7 +209,7 @@ public final class Importer {
         }
         Mapping mapping = plan.mapping();
         ImportEngine engine = new ImportEngine(mapping, sources, db.owner(),
-                new ImportEngine.Options(mode(), dryRun, only, latest, since, batchRows),
+                new ImportEngine.Options(mode(), dryRun, only, latest, since, batchRows, quarantineEntries),
                 (table, done, total, imported, merged, quarantined, elapsed, finished) -> progress.accept(
                         new Progress(table, done, total, imported, merged, quarantined, elapsed, finished)));
         ImportReport report = engine.run();

@@ -45,12 +45,16 @@ public final class ImportEngine {
     private static final long BATCH_BYTES = 48L << 20;
     private static final int TOP_VALUE_ISSUES = 10;
 
-    /** How the run is asked to behave. {@code only}: table names as given on the command line. */
+    /**
+     * How the run is asked to behave. {@code only}: table names as given on the command line; {@code quarantineIds}:
+     * with mode retry_quarantine, the entries to retry (empty: every open or fixed one).
+     */
     public record Options(String mode, boolean dryRun, List<String> only, Integer latest, Instant since,
-                          int batchRows) {
+                          int batchRows, Set<UUID> quarantineIds) {
         public Options {
             only = only == null ? List.of() : List.copyOf(only);
             batchRows = batchRows <= 0 ? DEFAULT_BATCH_ROWS : batchRows;
+            quarantineIds = quarantineIds == null ? Set.of() : Set.copyOf(quarantineIds);
         }
 
         String json() {
@@ -64,6 +68,10 @@ public final class ImportEngine {
             }
             if (since != null) {
                 o.put("since", since.toString());
+            }
+            if (!quarantineIds.isEmpty()) {
+                var a = o.putArray("quarantine_ids");
+                quarantineIds.stream().map(UUID::toString).sorted().forEach(a::add);
             }
             return Json.of(o).text();
         }
@@ -270,16 +278,23 @@ public final class ImportEngine {
     private record OpenEntry(UUID id, String sourceId, String row, String hash, String reasonCode) {
     }
 
-    /** Re-runs the open quarantine of one table: the reviewer's fixed_row where set, else the original row. */
+    /**
+     * Re-runs the open quarantine of one table (only the entries {@link Options#quarantineIds} names, when it names
+     * any): the reviewer's fixed_row where set, else the original row.
+     */
     private void retryTable(Prepared.Table table) throws SQLException {
         List<OpenEntry> entries = new ArrayList<>();
         try (PreparedStatement ps = data.prepareStatement("""
                 SELECT id, source_id, coalesce(fixed_row, original_row), source_row_hash, reason_code
                 FROM legacy.quarantine
                 WHERE source_db = ? AND source_table = ? AND status IN ('open', 'fixed')
+                  AND (cardinality(CAST(? AS uuid[])) = 0 OR id = ANY (CAST(? AS uuid[])))
                 ORDER BY source_id""")) {
             ps.setString(1, table.map.source());
             ps.setString(2, table.map.table());
+            java.sql.Array ids = data.createArrayOf("uuid", options.quarantineIds().toArray());
+            ps.setArray(3, ids);
+            ps.setArray(4, ids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     entries.add(new OpenEntry(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),

@@ -1,0 +1,182 @@
+package dev.townhall.legacy.imports;
+
+import dev.townhall.ErrorCode;
+import dev.townhall.db.Database;
+import dev.townhall.db.Endpoint;
+import dev.townhall.legacy.LegacySql;
+import dev.townhall.testing.CliHome;
+import dev.townhall.testing.CliRun;
+import dev.townhall.testing.PostgresExtension;
+import dev.townhall.testing.TestCluster;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static dev.townhall.testing.OwnerSql.count;
+import static dev.townhall.testing.OwnerSql.exec;
+import static dev.townhall.testing.OwnerSql.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code quarantine accept ID --set COLUMN=VALUE --clear COLUMN} on hand-made legacy rows: a correction is kept as the
+ * entry's fixed row, audited, and that one entry imported through the retry path; mistakes change nothing.
+ */
+@ExtendWith(PostgresExtension.class)
+class QuarantineAcceptTest {
+    private static Map<String, Endpoint> sources;
+
+    @RegisterExtension
+    final CliHome home = CliHome.isolated();
+
+    @BeforeAll
+    static void quarantinedRows(TestCluster cluster, Database db) {
+        Map<String, Endpoint> admin = ImportFixtures.empty(cluster, "accept");
+        LegacySql.execute(admin.get("robbie"), """
+                INSERT INTO hubspot_companies (id, name, domain) VALUES (1, 'Acme Corporation', 'acme.com');
+                INSERT INTO hubspot_contacts (id, firstname, lastname, email, company_id) VALUES
+                  (10, 'John', 'Doe', 'john.doe@acme.com', 1),
+                  (14, 'Bad', 'Email', 'bad at acme.com', 1);
+                INSERT INTO activities (id, type, subject, contact_id, "timestamp") VALUES
+                  (101, 'call', 'orphaned', 999, 1600000000000),
+                  (102, 'call', 'still orphaned', 998, 1600000000000),
+                  (103, 'call', 'unchanged by mistakes', 997, 1600000000000),
+                  (104, 'call', 'discarded', 996, 1600000000000),
+                  (105, 'call', 'source away', 995, 1600000000000);
+                """);
+        sources = ImportFixtures.asOwner(db, admin);
+        ImportFixtures.importer(db, sources).run();
+    }
+
+    @Test
+    void aCorrectionIsKeptAuditedAndImportsTheRow(Database db) throws SQLException {
+        String id = entry(db, "activities", "101");
+        CliRun accepted = accept(db, id, "--set", "contact_id=10");
+        assertThat(accepted.status()).as(accepted.err()).isZero();
+        String activity = text(db, "SELECT target_id::text FROM legacy.id_map WHERE source_table = 'activities'"
+                + " AND source_id = '101' AND outcome = 'imported'");
+        assertThat(accepted.out()).contains("accepted robbie.activities id 101: imported as crm.activities " + activity);
+        assertThat(text(db, "SELECT contact_id::text FROM crm.activities WHERE id = ?::uuid", activity))
+                .isEqualTo(text(db, "SELECT target_id::text FROM legacy.id_map WHERE source_table = 'hubspot_contacts'"
+                        + " AND source_id = '10'"));
+        assertThat(text(db, "SELECT status || ' ' || (resolved_at IS NOT NULL) || ' ' || (fixed_row->>'contact_id')"
+                + " || ' ' || (original_row->>'contact_id') FROM legacy.quarantine WHERE id = ?::uuid", id))
+                .isEqualTo("reimported true 10 999");
+        assertThat(text(db, """
+                SELECT actor || ' ' || (before_data->>'contact_id') || ' ' || (after_data #>> '{set,contact_id}')
+                       || ' ' || (after_data->>'os_user' IS NOT NULL)
+                FROM core.audit_log WHERE action = 'quarantine.accept' AND table_name = 'legacy.quarantine'
+                  AND row_id = ?::uuid""", id)).isEqualTo("cli 999 10 true");
+        // the retry read that one entry, not the table's other open ones
+        assertThat(text(db, """
+                SELECT r.mode || ' ' || r.rows_read || ' ' || (r.options->'quarantine_ids'->>0 = q.id::text)
+                FROM legacy.quarantine q JOIN legacy.import_runs r ON r.id = q.resolved_run_id
+                WHERE q.id = ?::uuid""", id)).isEqualTo("retry_quarantine 1 true");
+
+        CliRun again = accept(db, id, "--set", "contact_id=10");
+        assertThat(again.status()).isEqualTo(ErrorCode.CONFLICT.exitStatus());
+        assertThat(oneLine(again)).contains("already reimported");
+    }
+
+    @Test
+    void clearSetsAColumnNull(Database db) throws SQLException {
+        String id = entry(db, "hubspot_contacts", "14");
+        CliRun accepted = accept(db, id, "--clear", "email");
+        assertThat(accepted.status()).as(accepted.err()).isZero();
+        assertThat(text(db, "SELECT (fixed_row->'email') = 'null'::jsonb FROM legacy.quarantine WHERE id = ?::uuid", id))
+                .isEqualTo("t");
+        assertThat(text(db, """
+                SELECT c.first_name || ' ' || coalesce(c.email::text, '(none)') FROM crm.contacts c
+                JOIN legacy.id_map m ON m.target_id = c.id
+                WHERE m.source_table = 'hubspot_contacts' AND m.source_id = '14'""")).isEqualTo("Bad (none)");
+    }
+
+    @Test
+    void aCorrectionThatStillFailsKeepsTheEntryWithItsNewReasonForTheNextAccept(Database db) throws SQLException {
+        String id = entry(db, "activities", "102");
+        CliRun refused = accept(db, id, "--set", "subject=renamed", "--set", "contact_id=42");
+        assertThat(refused.status()).isEqualTo(ErrorCode.UNPROCESSABLE.exitStatus());
+        assertThat(oneLine(refused)).contains("robbie.activities id 102 is still refused: orphan_reference", "42");
+        assertThat(text(db, "SELECT status || ' ' || (fixed_row->>'subject') || ' ' || reason FROM legacy.quarantine"
+                + " WHERE id = ?::uuid", id)).matches("(open|fixed) renamed .*42.*");
+        assertThat(count(db, "SELECT count(*) FROM legacy.id_map WHERE source_table = 'activities'"
+                + " AND source_id = '102'")).isZero();
+
+        CliRun builtOn = accept(db, id, "--set", "contact_id=10");
+        assertThat(builtOn.status()).as(builtOn.err()).isZero();
+        assertThat(text(db, """
+                SELECT a.subject FROM crm.activities a JOIN legacy.id_map m ON m.target_id = a.id
+                WHERE m.source_table = 'activities' AND m.source_id = '102'""")).isEqualTo("renamed");
+        assertThat(count(db, "SELECT count(*) FROM core.audit_log WHERE action = 'quarantine.accept'"
+                + " AND row_id = ?::uuid", id)).isEqualTo(2);
+    }
+
+    @Test
+    void anUnknownColumnOrTheKeyIsRefusedAndNothingChanges(Database db) throws SQLException {
+        String id = entry(db, "activities", "103");
+        CliRun unknown = accept(db, id, "--set", "contact_id=10", "--clear", "colour");
+        assertThat(unknown.status()).isEqualTo(ErrorCode.INVALID_INPUT.exitStatus());
+        assertThat(oneLine(unknown)).contains("robbie.activities has no column 'colour'", "contact_id", "subject");
+        CliRun key = accept(db, id, "--set", "id=7");
+        assertThat(key.status()).isEqualTo(ErrorCode.INVALID_INPUT.exitStatus());
+        assertThat(oneLine(key)).contains("column id is the key of robbie.activities");
+        assertUntouched(db, id);
+    }
+
+    @Test
+    void anUnknownOrSettledEntryIsRefused(Database db) throws SQLException {
+        CliRun unknown = accept(db, "00000000-0000-4000-8000-000000000099", "--set", "contact_id=10");
+        assertThat(unknown.status()).isEqualTo(ErrorCode.NOT_FOUND.exitStatus());
+        assertThat(oneLine(unknown)).contains("no quarantined row");
+
+        String id = entry(db, "activities", "104");
+        exec(db, "UPDATE legacy.quarantine SET status = 'discarded', resolved_at = now() WHERE id = ?::uuid", id);
+        CliRun discarded = accept(db, id, "--set", "contact_id=10");
+        assertThat(discarded.status()).isEqualTo(ErrorCode.CONFLICT.exitStatus());
+        assertThat(oneLine(discarded)).contains("robbie.activities id 104", "already discarded");
+        assertThat(text(db, "SELECT status || ' ' || (fixed_row IS NULL) FROM legacy.quarantine WHERE id = ?::uuid", id))
+                .isEqualTo("discarded true");
+    }
+
+    @Test
+    void anUnreachableSourceKeepsTheCorrectionFixedForALaterRetry(Database db) throws SQLException {
+        String id = entry(db, "activities", "105");
+        List<String> args = new ArrayList<>(List.of("quarantine", "accept", id, "--set", "contact_id=10",
+                "--source", "robbie=postgresql://nobody:secret@127.0.0.1:1/robbie",
+                "--source", "robbie_allan=" + CliRun.databaseUrl(sources.get("robbie_allan"))));
+        CliRun away = CliRun.against(db, args.toArray(String[]::new));
+        assertThat(away.status()).isEqualTo(ErrorCode.DB_UNREACHABLE.exitStatus());
+        assertThat(oneLine(away)).contains("kept as the fixed row", "source robbie").doesNotContain("secret");
+        assertThat(text(db, "SELECT status || ' ' || (fixed_row->>'contact_id') FROM legacy.quarantine"
+                + " WHERE id = ?::uuid", id)).isEqualTo("fixed 10");
+    }
+
+    private static CliRun accept(Database db, String id, String... corrections) {
+        List<String> args = new ArrayList<>(List.of("quarantine", "accept", id));
+        args.addAll(Arrays.asList(corrections));
+        sources.forEach((name, endpoint) -> args.addAll(List.of("--source", name + "=" + CliRun.databaseUrl(endpoint))));
+        return CliRun.against(db, args.toArray(String[]::new));
+    }
+
+    private static String entry(Database db, String table, String sourceId) throws SQLException {
+        return text(db, "SELECT id::text FROM legacy.quarantine WHERE source_table = ? AND source_id = ?", table,
+                sourceId);
+    }
+
+    private static String oneLine(CliRun run) {
+        assertThat(run.err().strip()).isNotEmpty().doesNotContain("\n").doesNotContain("Exception");
+        return run.err();
+    }
+
+    private static void assertUntouched(Database db, String id) throws SQLException {
+        assertThat(text(db, "SELECT status || ' ' || (fixed_row IS NULL) FROM legacy.quarantine WHERE id = ?::uuid", id))
+                .isEqualTo("open true");
+        assertThat(count(db, "SELECT count(*) FROM core.audit_log WHERE row_id = ?::uuid", id)).isZero();
+    }
+}
