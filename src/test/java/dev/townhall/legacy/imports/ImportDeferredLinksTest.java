@@ -13,6 +13,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import static dev.townhall.legacy.imports.ImportMergeRulesTest.link;
 import static dev.townhall.legacy.imports.ImportMergeRulesTest.outcome;
@@ -21,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * References that point at nothing, or at a quarantined parent, on hand-made rows: the child is imported with the
- * reference empty and linked by the run that brings the parent (a later import, a quarantined parent fixed and
- * retried), and the reconciliation counts the links waiting and made.
+ * reference empty and linked by the run that brings the parent (a later import, a quarantined parent accepted with a
+ * correction), and the reconciliation counts the links waiting and made.
  */
 @ExtendWith(PostgresExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -117,21 +119,24 @@ class ImportDeferredLinksTest {
 
     @Test
     @Order(3)
-    void aQuarantinedParentFixedAndRetriedLinksItsChildren(Database db) {
+    void aQuarantinedParentAcceptedWithACorrectionLinksItsChildren(Database db) {
         Endpoint owner = db.owner();
-        LegacySql.execute(owner, """
-                UPDATE legacy.quarantine
-                SET fixed_row = original_row || '{"firstname": "Quinn", "email": "quinn@acme.com"}', status = 'fixed'
-                WHERE source_table = 'hubspot_contacts' AND source_id = '11'""");
-        ImportReport retry = ImportFixtures.importer(db, ImportFixtures.asOwner(db, admin)).retryQuarantine(true).run();
+        UUID entry = UUID.fromString(LegacySql.text(owner, "SELECT id::text FROM legacy.quarantine"
+                + " WHERE source_table = 'hubspot_contacts' AND source_id = '11'"));
+        QuarantineAcceptance.Outcome accepted = QuarantineAcceptance.through(ImportFixtures.importer(db,
+                ImportFixtures.asOwner(db, admin))).accept(entry, new QuarantineAcceptance.Corrections(
+                Map.of("firstname", "Quinn", "email", "quinn@acme.com"), Set.of()), "reviewer");
+        assertThat(accepted.imported()).isTrue();
         assertThat(outcome(owner, "hubspot_contacts", "11")).isEqualTo("imported");
-        assertThat(retry.linksResolvedThisRun()).isEqualTo(2);
+        assertThat(LegacySql.text(owner, "SELECT report->>'linksResolvedThisRun' FROM legacy.import_runs WHERE id = '"
+                + accepted.runId() + "'")).isEqualTo("2");
         assertThat(activityContact(owner, "201")).isEqualTo(target(owner, "hubspot_contacts", "11"));
         assertThat(LegacySql.text(owner, "SELECT primary_contact_id::text FROM crm.deals WHERE name = 'Big deal'"))
                 .isEqualTo(target(owner, "hubspot_contacts", "11"));
         assertThat(LegacySql.count(owner, "SELECT count(*) FROM legacy.deferred_links WHERE status = 'pending'"))
                 .isZero();
-        assertThat(retry.reconciled()).isTrue();
+        assertThat(LegacySql.text(owner, "SELECT report->>'reconciled' FROM legacy.import_runs WHERE id = '"
+                + accepted.runId() + "'")).isEqualTo("true");
     }
 
     @Test

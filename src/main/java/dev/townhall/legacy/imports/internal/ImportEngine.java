@@ -407,7 +407,8 @@ public final class ImportEngine {
                 processor = new RowProcessor(prepared, table, state, users, runId, runStart);
                 Batch rejected = new Batch(table);
                 processor.reject(row, "rejected_by_target", "the TownHall database refused the row: "
-                        + firstLine(e) + " [SQLState " + e.getSQLState() + "]", rejected);
+                        + firstLine(e) + " [SQLState " + e.getSQLState() + "]", retryEntry(table, row) != null,
+                        rejected);
                 rejected.lastKey = one.lastKey;
                 rejected.lastOrdinal = one.lastOrdinal;
                 BatchWriter.write(data, rejected, runId, complete && last, counter.done + rejected.read);

@@ -200,13 +200,16 @@ public final class RowProcessor {
         b.quarantined(q.code);
     }
 
-    /** Quarantines a row the target database refused, with the database's reason. */
-    public void reject(SourceRow row, String code, String reason, Batch b) {
+    /**
+     * Quarantines a row the target database refused, with the database's reason. {@code retrying}: the row is a
+     * quarantine entry's fixed or original row being retried, whose stored original row must stay as it was.
+     */
+    public void reject(SourceRow row, String code, String reason, boolean retrying, Batch b) {
         b.rows.add(row);
         b.read++;
         Quarantined open = knowledge.quarantined(row.sourceId());
-        quarantine(row, new RowQuarantine(code, reason), open, false, open != null && open.hash() != null
-                ? open.hash() : row.hash(), b);
+        quarantine(row, new RowQuarantine(code, reason), open, retrying && open != null, open != null
+                && open.hash() != null ? open.hash() : row.hash(), b);
     }
 
     private void addNotes(MappedRow c, String sid, UUID targetId, Batch b) {
