@@ -88,34 +88,15 @@ public final class Reconciler {
                 }
             }
             long gone = outcomes.keySet().stream().filter(id -> !present.contains(id)).count();
-            long issues = 0;
-            long withIssues = 0;
-            try (PreparedStatement ps = target.prepareStatement("""
+            Map<String, Long> issuesByRow = countsOf(t, """
                     SELECT source_id, count(*) FROM legacy.value_issues WHERE source_db = ? AND source_table = ?
-                    GROUP BY source_id""")) {
-                ps.setString(1, t.map.source());
-                ps.setString(2, t.map.table());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        issues += rs.getLong(2);
-                        if (present.contains(rs.getString(1)) && "imported".equals(outcomes.get(rs.getString(1)))) {
-                            withIssues++;
-                        }
-                    }
-                }
-            }
-            Map<String, Long> links = new HashMap<>();
-            try (PreparedStatement ps = target.prepareStatement("""
+                    GROUP BY source_id""");
+            long issues = issuesByRow.values().stream().mapToLong(Long::longValue).sum();
+            long withIssues = issuesByRow.keySet().stream()
+                    .filter(id -> present.contains(id) && "imported".equals(outcomes.get(id))).count();
+            Map<String, Long> links = countsOf(t, """
                     SELECT status, count(*) FROM legacy.deferred_links WHERE source_db = ? AND source_table = ?
-                    GROUP BY status""")) {
-                ps.setString(1, t.map.source());
-                ps.setString(2, t.map.table());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        links.put(rs.getString(1), rs.getLong(2));
-                    }
-                }
-            }
+                    GROUP BY status""");
             long quarantinedTotal = byReason.values().stream().mapToLong(Long::longValue).sum();
             lines.add(new ImportReport.SourceTable(t.map.source(), t.map.table(), t.map.target(),
                     prepared.mapping.statedRows(t.qualified()).orElse(null), ids.size(), imported, merged,
@@ -124,6 +105,21 @@ public final class Reconciler {
                     thisRun.getOrDefault(t.qualified(), Map.of())));
         }
         return lines;
+    }
+
+    /** A {@code (key, count)} query about one source table's rows, as a map. */
+    private Map<String, Long> countsOf(Prepared.Table t, String sql) throws SQLException {
+        Map<String, Long> counts = new HashMap<>();
+        try (PreparedStatement ps = target.prepareStatement(sql)) {
+            ps.setString(1, t.map.source());
+            ps.setString(2, t.map.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return counts;
     }
 
     /** The {@code limit} most frequent kinds of value kept aside in this town's imports: source table, column, reason. */
