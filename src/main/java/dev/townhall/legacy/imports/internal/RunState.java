@@ -38,7 +38,8 @@ public final class RunState {
         final Map<String, Known> known = new HashMap<>();
         final Map<String, Quarantined> quarantined = new HashMap<>();
         final Map<String, UUID> targetByRawKey = new HashMap<>();
-        final Set<String> quarantinedRawKeys = new HashSet<>();
+        /** Open entries per raw key (a key repeated without a unique constraint has one entry per row). */
+        final Map<String, Integer> quarantinedPerRawKey = new HashMap<>();
         final boolean keyUnique;
 
         TableKnowledge(boolean keyUnique) {
@@ -59,15 +60,14 @@ public final class RunState {
         }
 
         void putQuarantined(String sourceId, Quarantined q) {
-            quarantined.put(sourceId, q);
-            quarantinedRawKeys.add(rawKey(sourceId));
+            if (quarantined.put(sourceId, q) == null) {
+                quarantinedPerRawKey.merge(rawKey(sourceId), 1, Integer::sum);
+            }
         }
 
         void resolveQuarantine(String sourceId) {
-            quarantined.remove(sourceId);
-            String raw = rawKey(sourceId);
-            if (quarantined.keySet().stream().noneMatch(s -> rawKey(s).equals(raw))) {
-                quarantinedRawKeys.remove(raw);
+            if (quarantined.remove(sourceId) != null) {
+                quarantinedPerRawKey.computeIfPresent(rawKey(sourceId), (raw, n) -> n == 1 ? null : n - 1);
             }
         }
 
@@ -81,7 +81,7 @@ public final class RunState {
         }
 
         public boolean isQuarantined(String rawKey) {
-            return quarantinedRawKeys.contains(rawKey);
+            return quarantinedPerRawKey.containsKey(rawKey);
         }
     }
 
