@@ -24,12 +24,13 @@ import java.util.UUID;
  * @param dryRun     true when nothing was kept (the report is what a real run would have produced)
  * @param resumedFrom the interrupted run this one continued, or null
  * @param rowsWritten this run: rows inserted per target table
+ * @param dateOrders how each text date column's day/month order was decided (see {@link DateOrder})
  */
 public record ImportReport(UUID runId, String mode, boolean dryRun, UUID resumedFrom,
                            @JsonSerialize(using = ToStringSerializer.class) Instant startedAt,
                            @JsonSerialize(using = ToStringSerializer.class) Duration elapsed, List<SourceTable> tables, List<PlanLine> plan,
                            List<Relationship> relationships, List<TownView> visibility, List<UserLine> users,
-                           Map<String, Long> rowsWritten, long rowsReadThisRun) {
+                           Map<String, Long> rowsWritten, long rowsReadThisRun, List<DateOrder> dateOrders) {
 
     public ImportReport {
         tables = List.copyOf(tables);
@@ -38,6 +39,15 @@ public record ImportReport(UUID runId, String mode, boolean dryRun, UUID resumed
         visibility = List.copyOf(visibility);
         users = List.copyOf(users);
         rowsWritten = Map.copyOf(rowsWritten);
+        dateOrders = List.copyOf(dateOrders);
+    }
+
+    /**
+     * How one text date column's slashed or dotted dates were read this run: day-first or month-first, inferred
+     * from the column's unambiguous values (a part above 12) or the separator's default, and the evidence.
+     */
+    public record DateOrder(String table, String column, String separator, String order, long dayFirstValues,
+                            long monthFirstValues, String basis) {
     }
 
     /**

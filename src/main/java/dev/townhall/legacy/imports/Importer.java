@@ -190,7 +190,7 @@ public final class Importer {
             List<ImportReport.TownView> views = measureVisibility(mapping, report);
             report = new ImportReport(report.runId(), report.mode(), report.dryRun(), report.resumedFrom(),
                     report.startedAt(), report.elapsed(), report.tables(), report.plan(), report.relationships(), views,
-                    report.users(), report.rowsWritten(), report.rowsReadThisRun());
+                    report.users(), report.rowsWritten(), report.rowsReadThisRun(), report.dateOrders());
             engine.storeReport(report);
         }
         LOG.info("import run {} ({}{}): {} rows read, {} imported, {} merged, {} quarantined, reconciled: {}",

@@ -186,7 +186,8 @@ public final class ImportEngine {
             report = new ImportReport(runId, options.mode(), options.dryRun(),
                     interrupted.map(Ledger.Interrupted::runId).orElse(null), runStart,
                     Duration.between(runStart, Instant.now()), tables, reconciler.plan(tables),
-                    reconciler.relationships(finalState), List.of(), reconciler.users(), rowsWritten, totalRead);
+                    reconciler.relationships(finalState), List.of(), reconciler.users(), rowsWritten, totalRead,
+                    prepared.dateOrders);
             if (options.dryRun()) {
                 data.rollback();
             } else {
