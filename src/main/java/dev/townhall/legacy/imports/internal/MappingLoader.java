@@ -491,7 +491,8 @@ public final class MappingLoader {
                 throw error(path + ".in_table", "must be schema.table.column");
             }
         }
-        List<DefaultTemplate> defaultFrom = defaultFrom(node, path, itemColumn || constant != null || hasDefault);
+        List<DefaultTemplate> defaultFrom = defaultFrom(node, path,
+                itemColumn || constant != null || hasDefault || ref != null);
         List<String> fallbackFrom = new ArrayList<>();
         JsonNode fb = node.path("fallback_from");
         for (JsonNode x : fb.isTextual() ? List.of(fb) : array(fb, path + ".fallback_from")) {
@@ -522,8 +523,8 @@ public final class MappingLoader {
             return List.of();
         }
         if (refused) {
-            throw error(path + ".default_from", "only applies to a column read from the source without a default"
-                    + " or a constant value");
+            throw error(path + ".default_from", "only applies to a column read from the source (not a ref) without"
+                    + " a default or a constant value");
         }
         List<DefaultTemplate> templates = new ArrayList<>();
         for (JsonNode t : d.isTextual() ? List.of(d) : array(d, path + ".default_from")) {

@@ -238,6 +238,7 @@ public final class Prepared {
     }
 
     private static final Set<String> DATE_NORMALISERS = Set.of("timestamp", "date", "closed_at");
+    private static final Set<String> TEXT_TYPES = Set.of("text", "citext", "varchar", "bpchar");
 
     /**
      * Reads, once per text column that a date normaliser reads, how many of its slashed and dotted dates are
@@ -256,7 +257,7 @@ public final class Prepared {
         Map<String, Dates.Orders> orders = new HashMap<>();
         for (String column : columns) {
             String type = src.column(column).orElseThrow().type();
-            if (!type.equals("text") && !type.equals("varchar") && !type.equals("bpchar")) {
+            if (!TEXT_TYPES.contains(type)) {
                 continue; // a timestamp or number column holds no day/month text
             }
             long[] evidence = new long[4]; // slashes day-first, month-first; dots day-first, month-first
@@ -333,6 +334,10 @@ public final class Prepared {
             if (!compatible(produced, col)) {
                 throw error(c.path(), "produces " + produced.name().toLowerCase() + " but " + shape.table + "."
                         + c.target() + " is " + col.type());
+            }
+            if (!c.defaultFrom().isEmpty() && !TEXT_TYPES.contains(col.type())) {
+                throw error(c.path() + ".default_from", "makes text, but " + shape.table + "." + c.target() + " is "
+                        + col.type());
             }
             Object constant = c.isConstant() ? convert(c.constant(), col, c.path() + ".value") : null;
             Object fallback = null;

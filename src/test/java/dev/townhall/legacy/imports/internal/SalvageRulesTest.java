@@ -103,6 +103,8 @@ class SalvageRulesTest {
                 "|name needs a ref column");
         assertRefused(table("", "first_name: {from: firstname, default: x, default_from: \"{email}\"}"),
                 ".default_from: only applies to a column read from the source");
+        assertRefused(table("", "first_name: {from: firstname, ref: robbie.contacts, default_from: \"x\"}"),
+                ".default_from: only applies to a column read from the source (not a ref)");
         assertRefused(table("", "first_name: {from: firstname, default_from: \"{first_name}\"}"),
                 "names the column itself");
         assertRefused(table("", "first_name: {from: firstname, default_from: \"{email|shout}\"}"),
