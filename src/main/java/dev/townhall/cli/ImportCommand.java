@@ -241,6 +241,20 @@ final class ImportCommand implements Callable<Integer> {
             rel.print(out);
         }
 
+        List<ImportReport.DateOrder> inferred = r.dateOrders().stream()
+                .filter(o -> o.dayFirstValues() + o.monthFirstValues() > 0).toList();
+        if (!inferred.isEmpty()) {
+            out.println();
+            out.println("== text date columns: how ambiguous day/month dates were read (the rest: slashes US, dots European)");
+            TextTable orders = TextTable.of("source table", "column", "separator", "read", "day-first values",
+                    "month-first values", "basis");
+            for (ImportReport.DateOrder o : inferred) {
+                orders.row(o.table(), o.column(), o.separator(), o.order().replace('_', '-'), n(o.dayFirstValues()),
+                        n(o.monthFirstValues()), o.basis());
+            }
+            orders.print(out);
+        }
+
         if (!r.visibility().isEmpty()) {
             out.println();
             out.println("== what each town sees after the import (row-level security, as a member of the town)");

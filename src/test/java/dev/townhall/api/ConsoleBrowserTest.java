@@ -181,7 +181,7 @@ class ConsoleBrowserTest {
     void theReconciliationShowsWhereEverySourceRowWent() {
         browser.go("#/imports");
         WebElement page = browser.page("imports");
-        assertThat(page.getText()).contains("every row accounted for", "robbie.hubspot_contacts", "invalid_email");
+        assertThat(page.getText()).contains("every row accounted for", "robbie.hubspot_contacts", "missing_required");
         assertThat(legend(page)).contains("imported", "quarantined");
         assertThat(imported.quarantined()).as("the fixture quarantines rows").isPositive();
         shotWithoutErrors("05-import-reconciliation");
@@ -200,7 +200,7 @@ class ConsoleBrowserTest {
         assertThat(secondPage).isNotEmpty();
         secondPage.get(0).click();
         WebElement reason = browser.visible(By.id("quarantine-reason"));
-        assertThat(reason.getText()).containsAnyOf("invalid_email", "parent_quarantined", "missing_required",
+        assertThat(reason.getText()).containsAnyOf("no_identity", "parent_quarantined", "missing_required",
                 "orphan_reference", "unparseable_date");
         assertThat(browser.find(By.id("original-row")).findElements(By.cssSelector("tr"))).hasSizeGreaterThan(2);
         shotWithoutErrors("07-quarantined-row");

@@ -27,13 +27,14 @@ import java.util.UUID;
  * @param rowsWritten this run: rows inserted per target table
  * @param linksResolvedThisRun deferred references this run linked to their arrived parent
  * @param topValueIssues the most frequent kinds of value kept aside, by source table, column and reason
+ * @param dateOrders how each text date column's day/month order was decided (see {@link DateOrder})
  */
 public record ImportReport(UUID runId, String mode, boolean dryRun, UUID resumedFrom,
                            @JsonSerialize(using = ToStringSerializer.class) Instant startedAt,
                            @JsonSerialize(using = ToStringSerializer.class) Duration elapsed, List<SourceTable> tables, List<PlanLine> plan,
                            List<Relationship> relationships, List<TownView> visibility, List<UserLine> users,
                            Map<String, Long> rowsWritten, long rowsReadThisRun, long linksResolvedThisRun,
-                           List<ValueIssueLine> topValueIssues) {
+                           List<ValueIssueLine> topValueIssues, List<DateOrder> dateOrders) {
 
     public ImportReport {
         tables = List.copyOf(tables);
@@ -43,12 +44,21 @@ public record ImportReport(UUID runId, String mode, boolean dryRun, UUID resumed
         users = List.copyOf(users);
         rowsWritten = Map.copyOf(rowsWritten);
         topValueIssues = List.copyOf(topValueIssues);
+        dateOrders = List.copyOf(dateOrders);
     }
 
     /** The same report with what each town sees (measured after the run's commit). */
     public ImportReport withVisibility(List<TownView> views) {
         return new ImportReport(runId, mode, dryRun, resumedFrom, startedAt, elapsed, tables, plan, relationships, views,
-                users, rowsWritten, rowsReadThisRun, linksResolvedThisRun, topValueIssues);
+                users, rowsWritten, rowsReadThisRun, linksResolvedThisRun, topValueIssues, dateOrders);
+    }
+
+    /**
+     * How one text date column's slashed or dotted dates were read this run: day-first or month-first, inferred
+     * from the column's unambiguous values (a part above 12) or the separator's default, and the evidence.
+     */
+    public record DateOrder(String table, String column, String separator, String order, long dayFirstValues,
+                            long monthFirstValues, String basis) {
     }
 
     /**

@@ -43,10 +43,23 @@
  * delta that brought it, a quarantined parent accepted or retried), and the reconciliation counts them pending and
  * resolved per source table. Only a reference the row cannot exist without ({@code required}) still quarantines.
  *
+ * <h2>Salvage</h2>
+ * A row that can become a meaningful TownHall row is imported; what it could not keep is a value issue. A table's
+ * {@code identity} columns (contacts: names, e-mail, phone, LinkedIn URL; companies: name, domain, website) decide
+ * whether a row is anyone at all ({@code no_identity} otherwise). A required column's {@code default_from} templates
+ * give a new row an honest default ("Meeting on 2024-03-05 with Allan, Kristina", a contact by its e-mail's local
+ * part), flagged {@code default_name} with the stored text; a merged row keeps the existing value. A column's
+ * {@code fallback_from} reads another source column when its own value is missing or refused (a sentinel created
+ * date falls back to the last-modified date), flagged {@code fallback_value}. Text date columns read their ambiguous
+ * day/month dates in the order their unambiguous values show (per column and separator, decided before the run,
+ * listed in the report's {@code dateOrders}; an ambiguous value read against the separator's default is noted
+ * {@code ambiguous_date}).
+ *
  * <h2>Quarantine reasons</h2>
- * {@code missing_required} (a new row lacks a required value), {@code orphan_reference} and
- * {@code parent_quarantined} (only for a required reference, or where the mapping says {@code on_missing:
- * quarantine}), {@code invalid_email}, {@code unparseable_date}, {@code implausible_date},
+ * {@code no_identity} (none of the table's identity columns has a usable value), {@code missing_required} (a new
+ * row lacks a required value that has no default; the sentence names a refused value's reason),
+ * {@code orphan_reference} and {@code parent_quarantined} (only for a required reference, or where the mapping
+ * says {@code on_missing: quarantine}), {@code invalid_email}, {@code unparseable_date}, {@code implausible_date},
  * {@code unmapped_value} (e.g. a CRM stage the map does not know), {@code negative_amount}, {@code absurd_amount},
  * {@code ambiguous_match}, {@code ambiguous_reference}, {@code rejected_by_target} (the database refused the row:
  * its message is the reason). Which refused values quarantine a row and which are only noted is the mapping's

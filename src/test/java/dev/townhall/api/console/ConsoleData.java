@@ -40,6 +40,9 @@ public final class ConsoleData {
                         || (1 + g % 24) || '.example' END,
                    'Buyer', 1 + g % 24
             FROM generate_series(1, 45) g;
+            -- rows a CRM export leaves behind with nothing that identifies anyone: they stay in quarantine
+            INSERT INTO hubspot_contacts (id, firstname, lastname, email)
+            SELECT g, '', NULL, 'n/a' FROM generate_series(901, 915) g;
 
             INSERT INTO hubspot_deals (deal_id, dealname, amount, dealstage, company_id, contact_id, createdate)
             VALUES (1, 'Robot arm order, 40 units', '180000', 'contractsent', 1, 1, '2024-02-01'),

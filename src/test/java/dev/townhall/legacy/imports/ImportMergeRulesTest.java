@@ -47,7 +47,8 @@ class ImportMergeRulesTest {
                   (11, 'Jane', 'Roe', NULL, NULL, 1, 'bob', NULL),
                   (12, 'Jane', 'Roe', NULL, NULL, 4, NULL, NULL),
                   (13, 'Orphan', 'Company', 'orphan@acme.com', NULL, 999, NULL, NULL),
-                  (14, 'Bad', 'Email', 'bad at acme.com', NULL, 1, NULL, NULL);
+                  (14, 'Bad', 'Email', 'bad at acme.com', NULL, 1, NULL, NULL),
+                  (15, ' ', '', 'n/a', NULL, 1, NULL, NULL);
                 INSERT INTO apollo_contacts (id, first_name, last_name, email, organization_id, phone_numbers) VALUES
                   ('p1', 'JOHN', 'DOE', 'john.doe@acme.com', 'a1', '["+1 415 555 0100", "+44 20 7946 0000"]');
                 INSERT INTO manual_contacts (id, full_name, email, company_name, added_by) VALUES
@@ -69,7 +70,7 @@ class ImportMergeRulesTest {
         Endpoint owner = db.owner();
         assertThat(companies(owner)).containsExactlyInAnyOrder(
                 "Acme Corporation|acme.com", "Globex|globex.io", "Initech|initech.com", "Initech|initech.net",
-                "Hooli|hooli.xyz");
+                "Hooli|hooli.xyz", "blank-name.com|blank-name.com");
         assertThat(outcome(owner, "hubspot_companies", "2")).isEqualTo("merged");
         assertThat(target(owner, "hubspot_companies", "2")).isEqualTo(target(owner, "hubspot_companies", "1"));
         assertThat(outcome(owner, "apollo_companies", "a1#1")).as("name match, blank domain filled").isEqualTo("merged");
@@ -126,8 +127,12 @@ class ImportMergeRulesTest {
         assertThat(quarantine(owner, "activities", "103")).startsWith("missing_required|");
         assertThat(LegacySql.text(owner, "SELECT original_row->>'subject' FROM legacy.quarantine WHERE source_id = '103'"))
                 .isEqualTo("no time");
-        assertThat(quarantine(owner, "hubspot_contacts", "14")).startsWith("invalid_email|");
-        assertThat(quarantine(owner, "hubspot_companies", "5")).startsWith("missing_required|");
+        // an invalid e-mail or a blank name does not quarantine a row that still identifies someone (issue 14)
+        assertThat(outcome(owner, "hubspot_contacts", "14")).isEqualTo("imported");
+        assertThat(LegacySql.text(owner, "SELECT reason_code FROM legacy.value_issues WHERE source_table ="
+                + " 'hubspot_contacts' AND source_id = '14'")).isEqualTo("invalid_email");
+        assertThat(outcome(owner, "hubspot_companies", "5")).as("named by its domain").isEqualTo("imported");
+        assertThat(quarantine(owner, "hubspot_contacts", "15")).startsWith("no_identity|");
         // a contact whose company id dangles is kept, the dangling id waits for the company
         assertThat(outcome(owner, "hubspot_contacts", "13")).isEqualTo("imported");
         assertThat(link(owner, "hubspot_contacts", "13")).isEqualTo("company_id robbie.hubspot_companies 999"
@@ -170,7 +175,7 @@ class ImportMergeRulesTest {
         assertThat(LegacySql.text(owner, "SELECT contact_id::text FROM crm.activities WHERE subject = 'no time'"))
                 .isEqualTo(target(owner, "hubspot_contacts", "10"));
         // the rows nobody fixed stay quarantined, and everything still adds up
-        assertThat(quarantine(owner, "hubspot_contacts", "14")).startsWith("invalid_email|");
+        assertThat(quarantine(owner, "hubspot_contacts", "15")).startsWith("no_identity|");
         assertThat(retry.tables()).allSatisfy(t -> assertThat(t.unaccounted()).isZero());
         // a later full run does not undo the fix: the source row is unchanged, so it is left alone
         ImportReport again = ImportFixtures.importer(db, ImportFixtures.asOwner(db, admin)).run();

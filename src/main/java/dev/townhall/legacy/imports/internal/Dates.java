@@ -29,11 +29,72 @@ public final class Dates {
     private static final Pattern EU = Pattern.compile(
             "(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})(?:[ T](\\d{1,2}):(\\d{2})(?::(\\d{2}))?)?");
 
+    /** Which part of a numeric date comes first. */
+    public enum Order { MONTH_FIRST, DAY_FIRST }
+
+    /**
+     * How one source column's numeric dates are read: the order for slashed and for dotted dates, and for each the
+     * sentence that explains the reading of an ambiguous value ("03/04/2021"), or null when the reading needs no
+     * note (the column's unambiguous values agree with the default order, or there are none).
+     */
+    public record Orders(Order slashes, Order dots, String slashNote, String dotNote) {
+        /** What a column without evidence gets: slashes US, dots European. */
+        public static final Orders DEFAULT = new Orders(Order.MONTH_FIRST, Order.DAY_FIRST, null, null);
+
+        /** The explanation to note for {@code text} when it is ambiguous and its reading needs one; else null. */
+        public String noteFor(String text) {
+            char separator = ambiguousSeparator(text);
+            return separator == '/' ? slashNote : separator == '.' ? dotNote : null;
+        }
+    }
+
+    /**
+     * What one column's unambiguous values (a part above 12) say about the order of its slashed or dotted dates:
+     * the order to read its ambiguous values in, the evidence, and the note each ambiguous value gets (null when the
+     * evidence agrees with the separator's default order, or there is none).
+     */
+    public record Inference(char separator, Order order, long dayFirstValues, long monthFirstValues, String basis,
+                            String note) {
+    }
+
+    /**
+     * The order for {@code separator} ('/' or '.') given how many unambiguous values are day-first and month-first.
+     * One order wins when it holds at least nine in ten of them (a stray typo does not flip a column); otherwise,
+     * or without evidence, the separator's default stays (slashes US, dots European).
+     */
+    public static Inference infer(char separator, long dayFirst, long monthFirst) {
+        Order fallback = separator == '/' ? Order.MONTH_FIRST : Order.DAY_FIRST;
+        String kind = separator == '/' ? "slashed" : "dotted";
+        if (dayFirst == 0 && monthFirst == 0) {
+            return new Inference(separator, fallback, 0, 0, "default: no unambiguous " + kind + " dates", null);
+        }
+        Order winner = dayFirst >= 9 * monthFirst ? Order.DAY_FIRST : monthFirst >= 9 * dayFirst ? Order.MONTH_FIRST
+                : null;
+        String evidence = dayFirst + " day-first and " + monthFirst + " month-first unambiguous " + kind + " dates";
+        if (winner == null) {
+            return new Inference(separator, fallback, dayFirst, monthFirst, "default: conflicting evidence (" + evidence
+                    + ")", "ambiguous " + kind + " date read " + words(fallback) + " (the default): the column has "
+                    + evidence);
+        }
+        return new Inference(separator, winner, dayFirst, monthFirst, "inferred from " + evidence,
+                winner == fallback ? null : "ambiguous " + kind + " date read " + words(winner) + ", as the column has "
+                        + evidence);
+    }
+
+    private static String words(Order order) {
+        return order == Order.DAY_FIRST ? "day-first" : "month-first";
+    }
+
     private Dates() {
     }
 
     /** The moment {@code text} names, reading zone-less forms in {@code zone}; null when it is no date at all. */
     public static Instant parse(String text, ZoneId zone) {
+        return parse(text, zone, Orders.DEFAULT);
+    }
+
+    /** As {@link #parse(String, ZoneId)}, reading numeric day/month dates in the column's {@code orders}. */
+    public static Instant parse(String text, ZoneId zone, Orders orders) {
         String t = text.strip();
         if (EPOCH.matcher(t).matches()) {
             return epoch(t);
@@ -44,14 +105,38 @@ public final class Dates {
                     m.group(8), zone);
         }
         m = US.matcher(t);
-        if (m.matches()) {
-            return moment(m.group(3), m.group(1), m.group(2), m.group(4), m.group(5), m.group(6), null, null, zone);
+        if (!m.matches()) {
+            m = EU.matcher(t);
+            if (!m.matches()) {
+                return null;
+            }
         }
-        m = EU.matcher(t);
-        if (m.matches()) {
-            return moment(m.group(3), m.group(2), m.group(1), m.group(4), m.group(5), m.group(6), null, null, zone);
+        Order order = t.contains("/") ? orders.slashes() : orders.dots();
+        String first = m.group(1);
+        String second = m.group(2);
+        return order == Order.MONTH_FIRST
+                ? moment(m.group(3), first, second, m.group(4), m.group(5), m.group(6), null, null, zone)
+                : moment(m.group(3), second, first, m.group(4), m.group(5), m.group(6), null, null, zone);
+    }
+
+    /**
+     * '/' or '.' when {@code text} is a slashed or dotted numeric date whose first two parts could each be the day
+     * or the month (both 1-12 and different), so only an order decides what it means; otherwise 0.
+     */
+    public static char ambiguousSeparator(String text) {
+        String t = text.strip();
+        Matcher m = US.matcher(t);
+        char separator = '/';
+        if (!m.matches()) {
+            m = EU.matcher(t);
+            separator = '.';
+            if (!m.matches()) {
+                return 0;
+            }
         }
-        return null;
+        int first = Integer.parseInt(m.group(1));
+        int second = Integer.parseInt(m.group(2));
+        return first >= 1 && first <= 12 && second >= 1 && second <= 12 && first != second ? separator : 0;
     }
 
     /** Epoch numbers as text: 9-10 digits are seconds, 12-13 digits milliseconds, anything else is ambiguous. */

@@ -198,7 +198,7 @@ public final class ImportEngine {
                     interrupted.map(Ledger.Interrupted::runId).orElse(null), runStart,
                     Duration.between(runStart, Instant.now()), tables, reconciler.plan(tables),
                     reconciler.relationships(finalState), List.of(), reconciler.users(), rowsWritten, totalRead,
-                    linked, reconciler.topValueIssues(TOP_VALUE_ISSUES));
+                    linked, reconciler.topValueIssues(TOP_VALUE_ISSUES), prepared.dateOrders);
             if (options.dryRun()) {
                 data.rollback();
             } else {

@@ -27,6 +27,10 @@ final class MappedRow {
     record Deferred(String table, String column, Mapping.Ref ref, String parent, String code) {
     }
 
+    /** A default_from value a new row gets; a row that merges into an existing one keeps that row's values. */
+    record Default(Prepared.Column column, Object value, Note note) {
+    }
+
     final TargetRow main;
     TargetRow group;
     String groupKey;
@@ -36,8 +40,19 @@ final class MappedRow {
     final List<Note> groupNotes = new ArrayList<>();
     final List<String> missingRequired = new ArrayList<>();
     final List<Deferred> deferred = new ArrayList<>();
+    /** Values for the main row's empty columns, applied only when it becomes a new row ({@link #applyDefaults}). */
+    final List<Default> defaults = new ArrayList<>();
 
     MappedRow(Prepared.Shape main) {
         this.main = new TargetRow(main);
+    }
+
+    /** Fills the main row's empty columns with their defaults and flags each (legacy.value_issues). */
+    void applyDefaults() {
+        for (Default d : defaults) {
+            main.set(d.column(), d.value());
+            notes.add(d.note());
+        }
+        defaults.clear();
     }
 }

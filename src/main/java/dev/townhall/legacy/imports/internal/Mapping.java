@@ -44,10 +44,14 @@ public record Mapping(String origin, String organisation, String town, List<Inve
     /** How duplicates of a table's target rows are recognised. */
     public enum MergeRule { NONE, COMPANY, CONTACT }
 
-    /** One source table and the target table it fills. */
+    /**
+     * One source table and the target table it fills. {@code identity}: the target columns that identify a row
+     * (a name, an e-mail, a phone ...); a row with none of them is quarantined (no_identity). Empty: not checked.
+     */
     public record TableMap(String source, String table, String target, String key, boolean keyUnique,
                            String changedAt, TimeUnit changedAtUnit, String latestBy, MergeRule merge,
-                           List<ColumnMap> columns, GroupMap group, ExplodeMap explode, ZoneId zone) {
+                           List<ColumnMap> columns, GroupMap group, ExplodeMap explode, ZoneId zone,
+                           List<String> identity) {
         /** "robbie.hubspot_companies". */
         public String qualified() {
             return source + "." + table;
@@ -67,6 +71,11 @@ public record Mapping(String origin, String organisation, String town, List<Inve
             cols.add(key);
             for (ColumnMap c : allColumns()) {
                 cols.addAll(c.from());
+                cols.addAll(c.fallbackFrom());
+                for (DefaultTemplate template : c.defaultFrom()) {
+                    template.placeholders().stream().filter(DefaultTemplate.Placeholder::source)
+                            .forEach(p -> cols.add(p.name()));
+                }
             }
             if (group != null) {
                 cols.add(group.by());
@@ -125,12 +134,18 @@ public record Mapping(String origin, String organisation, String town, List<Inve
         }
     }
 
-    /** One target column: where its value comes from and how it is cleaned, checked and merged. */
+    /**
+     * One target column: where its value comes from and how it is cleaned, checked and merged.
+     * {@code defaultFrom}: templates tried in order when a new row has no value (flagged as default_name);
+     * {@code fallbackFrom}: source columns read the same way when this column's own value is missing or refused
+     * (flagged as fallback_value).
+     */
     public record ColumnMap(String target, List<String> from, Object constant, List<String> normalise,
                             Map<String, Object> args, Map<String, Object> map, Unmapped unmapped,
                             Object unmappedValue, boolean required, Object defaultValue, boolean hasDefault,
                             Policy onInvalid, Ref ref, Policy onMissing, ColumnMerge merge, String onlyIfNull,
-                            String inTable, String path) {
+                            String inTable, String path, List<DefaultTemplate> defaultFrom,
+                            List<String> fallbackFrom) {
         public boolean isConstant() {
             return constant != null;
         }

@@ -47,10 +47,10 @@ public final class MappingLoader {
     private static final Set<String> ROOT_KEYS = Set.of("version", "organisation", "town", "inventory", "users",
             "dates", "placeholders", "maps", "sources");
     private static final Set<String> TABLE_KEYS = Set.of("table", "target", "key", "key_unique", "changed_at",
-            "latest_by", "merge", "columns", "group", "explode", "zone");
+            "latest_by", "merge", "columns", "group", "explode", "zone", "identity");
     private static final Set<String> COLUMN_KEYS = Set.of("from", "value", "normalise", "args", "map", "unmapped",
             "unmapped_value", "required", "default", "on_invalid", "ref", "on_missing", "merge", "only_if_null",
-            "in_table");
+            "in_table", "default_from", "fallback_from");
 
     private final String origin;
     private Map<String, Map<String, Object>> namedMaps = Map.of();
@@ -292,8 +292,16 @@ public final class MappingLoader {
         if (merge != MergeRule.NONE && (group != null || explode != null)) {
             throw error(path + ".merge", "tables with a group or explode cannot merge duplicates");
         }
+        List<String> identity = new ArrayList<>();
+        for (JsonNode i : array(node.path("identity"), path + ".identity")) {
+            String column = identifier(i.asText(), path + ".identity");
+            if (columns.stream().noneMatch(c -> c.target().equals(column))) {
+                throw error(path + ".identity", "names '" + column + "', which this table's columns do not fill");
+            }
+            identity.add(column);
+        }
         return new TableMap(source, table, target, key, keyUnique, changedAt, unit, latestBy, merge, columns, group,
-                explode, zone);
+                explode, zone, List.copyOf(identity));
     }
 
     private List<ColumnMap> columns(JsonNode node, String path, boolean itemColumns) {
@@ -307,6 +315,24 @@ public final class MappingLoader {
         for (ColumnMap c : columns) {
             if (c.onlyIfNull() != null && columns.stream().noneMatch(o -> o.target().equals(c.onlyIfNull()))) {
                 throw error(c.path() + ".only_if_null", "names '" + c.onlyIfNull() + "', which this mapping does not fill");
+            }
+            for (DefaultTemplate template : c.defaultFrom()) {
+                for (DefaultTemplate.Placeholder p : template.placeholders()) {
+                    if (p.source()) {
+                        continue; // the source catalog check finds a missing column
+                    }
+                    ColumnMap other = columns.stream().filter(o -> o.target().equals(p.name())).findFirst()
+                            .orElseThrow(() -> error(c.path() + ".default_from", "'" + template + "' names {"
+                                    + p.name() + "}, which this mapping does not fill (a source column is"
+                                    + " {source." + p.name() + "})"));
+                    if (other == c) {
+                        throw error(c.path() + ".default_from", "'" + template + "' names the column itself");
+                    }
+                    if ("name".equals(p.filter()) && other.ref() == null) {
+                        throw error(c.path() + ".default_from", "'" + template + "': |name needs a ref column, and "
+                                + p.name() + " is none");
+                    }
+                }
             }
             targets.add(c.target());
         }
@@ -465,9 +491,56 @@ public final class MappingLoader {
                 throw error(path + ".in_table", "must be schema.table.column");
             }
         }
+        List<DefaultTemplate> defaultFrom = defaultFrom(node, path,
+                itemColumn || constant != null || hasDefault || ref != null);
+        List<String> fallbackFrom = new ArrayList<>();
+        JsonNode fb = node.path("fallback_from");
+        for (JsonNode x : fb.isTextual() ? List.of(fb) : array(fb, path + ".fallback_from")) {
+            fallbackFrom.add(identifier(x.asText(), path + ".fallback_from"));
+        }
+        if (!fallbackFrom.isEmpty()) {
+            if (from.size() != 1 || ref != null || inputs > 1) {
+                throw error(path + ".fallback_from", "only a column read from one source column through normalisers"
+                        + " can fall back to another source column");
+            }
+            if (onInvalid == Policy.QUARANTINE) {
+                throw error(path + ".fallback_from", "a refused value quarantines the row (on_invalid: quarantine),"
+                        + " so there is nothing to fall back from; use on_invalid: null");
+            }
+            if (fallbackFrom.contains(from.get(0))) {
+                throw error(path + ".fallback_from", "names " + from.get(0) + ", the column's own source");
+            }
+        }
         return new ColumnMap(target, List.copyOf(from), constant, List.copyOf(normalise), Map.copyOf(args), map,
                 unmapped, unmappedValue, node.path("required").asBoolean(false), defaultValue, hasDefault, onInvalid,
-                ref, onMissing, merge, onlyIfNull, inTable, path);
+                ref, onMissing, merge, onlyIfNull, inTable, path, defaultFrom, List.copyOf(fallbackFrom));
+    }
+
+    /** The column's default_from templates; {@code refused}: the column cannot have them (a constant, a default ...). */
+    private List<DefaultTemplate> defaultFrom(JsonNode node, String path, boolean refused) {
+        JsonNode d = node.path("default_from");
+        if (d.isMissingNode()) {
+            return List.of();
+        }
+        if (refused) {
+            throw error(path + ".default_from", "only applies to a column read from the source (not a ref) without"
+                    + " a default or a constant value");
+        }
+        List<DefaultTemplate> templates = new ArrayList<>();
+        for (JsonNode t : d.isTextual() ? List.of(d) : array(d, path + ".default_from")) {
+            if (!t.isTextual()) {
+                throw error(path + ".default_from", "must be a template text or a list of them");
+            }
+            try {
+                templates.add(DefaultTemplate.parse(t.asText()));
+            } catch (IllegalArgumentException e) {
+                throw error(path + ".default_from", "'" + t.asText() + "': " + e.getMessage());
+            }
+        }
+        if (templates.isEmpty()) {
+            throw error(path + ".default_from", "must list at least one template");
+        }
+        return List.copyOf(templates);
     }
 
     /** Checks that need the whole file: references name mapped tables, inventory parts name mapped tables. */

@@ -41,6 +41,11 @@ public final class Normalisers {
         /** The user a text id names; refuses unknown ids with {@code unknown_user}. */
         UUID user(String textId) throws InvalidValue;
 
+        /** How the column being read orders the day and month of slashed and dotted dates. */
+        default Dates.Orders dateOrders() {
+            return Dates.Orders.DEFAULT;
+        }
+
         /** Keeps a note about a value the row is imported without (legacy.value_issues). */
         void note(String reasonCode, String rawValue, String message);
 
@@ -307,7 +312,13 @@ public final class Normalisers {
      * top-level domain are refused: which address was meant is not ours to decide.
      */
     private static Object email(Object v, ValueContext c) throws InvalidValue {
-        return email(v instanceof String str ? str : v.toString(), c::isPlaceholder);
+        String text = v instanceof String str ? str : v.toString();
+        String email = email(text, c::isPlaceholder);
+        if (email == null && text.contains("@")) {
+            // an address-shaped placeholder ("noemail@example.com") is a value someone typed: kept aside, not lost
+            c.note("placeholder_email", text.strip(), "'" + text.strip() + "' is a placeholder address; no e-mail kept");
+        }
+        return email;
     }
 
     /** The {@code email} normaliser on its own: {@code isPlaceholder} says which texts mean "no value". */
@@ -433,11 +444,17 @@ public final class Normalisers {
         if (t == null) {
             return null;
         }
-        Instant instant = Dates.parse(t, c.zone());
+        Dates.Orders orders = c.dateOrders();
+        Instant instant = Dates.parse(t, c.zone(), orders);
         if (instant == null) {
             throw new InvalidValue("unparseable_date", "'" + t + "' is not a date in any known format");
         }
-        return plausible(instant, t, c);
+        Instant kept = plausible(instant, t, c);
+        String inference = orders.noteFor(t);
+        if (inference != null) {
+            c.note("ambiguous_date", t, inference + "; stored " + kept);
+        }
+        return kept;
     }
 
     private static Instant plausible(Instant instant, String raw, ValueContext c) throws InvalidValue {

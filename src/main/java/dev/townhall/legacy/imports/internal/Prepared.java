@@ -78,9 +78,12 @@ public final class Prepared {
         public final boolean required;
         public final Object constant;
         public final Set<String> allowed;
+        /** The source columns of {@code fallback_from}, in order. */
+        public final int[] fallbackIndexes;
 
         Column(ColumnMap map, int[] sourceIndexes, List<Normalisers.Def> normalisers, PgCatalog.Column target,
-               int position, Object nullFallback, boolean required, Object constant, Set<String> allowed) {
+               int position, Object nullFallback, boolean required, Object constant, Set<String> allowed,
+               int[] fallbackIndexes) {
             this.map = map;
             this.sourceIndexes = sourceIndexes;
             this.normalisers = normalisers;
@@ -90,6 +93,7 @@ public final class Prepared {
             this.required = required;
             this.constant = constant;
             this.allowed = allowed;
+            this.fallbackIndexes = fallbackIndexes;
         }
     }
 
@@ -106,9 +110,12 @@ public final class Prepared {
         public final Shape explode;
         public final List<Column> explodeColumns;
         public final int explodeFromIndex;
+        /** Source column -> how its slashed and dotted dates are read (text date columns only). */
+        public final Map<String, Dates.Orders> dateOrders;
 
         Table(TableMap map, PgCatalog.Table source, Shape main, List<Column> columns, Shape group,
-              List<Column> groupColumns, Shape explode, List<Column> explodeColumns) {
+              List<Column> groupColumns, Shape explode, List<Column> explodeColumns,
+              Map<String, Dates.Orders> dateOrders) {
             this.map = map;
             this.source = source;
             this.keyIndex = source.columnNames().indexOf(map.key());
@@ -120,6 +127,12 @@ public final class Prepared {
             this.explode = explode;
             this.explodeColumns = explodeColumns;
             this.explodeFromIndex = explode == null ? -1 : source.columnNames().indexOf(map.explode().from());
+            this.dateOrders = Map.copyOf(dateOrders);
+        }
+
+        /** How the dates of source column {@code column} are read. */
+        public Dates.Orders dateOrders(String column) {
+            return dateOrders.getOrDefault(column, Dates.Orders.DEFAULT);
         }
 
         public String qualified() {
@@ -133,6 +146,8 @@ public final class Prepared {
     public final Map<String, Table> tables = new LinkedHashMap<>();
     /** Target table -> its catalog entry. */
     public final Map<String, PgCatalog.Table> targets = new HashMap<>();
+    /** How every text date column's day/month order was decided, for the run's report. */
+    public final List<dev.townhall.legacy.imports.ImportReport.DateOrder> dateOrders = new ArrayList<>();
 
     private Prepared(Mapping mapping, UUID orgId, UUID townId) {
         this.mapping = mapping;
@@ -218,7 +233,57 @@ public final class Prepared {
             explodeShape = shape(t.explode().target(), x, t.explode().columns(), t.explode().link(), path + ".explode");
             explodeColumns = columns(t, src, x, explodeShape, t.explode().columns(), path + ".explode.columns", target);
         }
-        return new Table(t, src, mainShape, columns, groupShape, groupColumns, explodeShape, explodeColumns);
+        return new Table(t, src, mainShape, columns, groupShape, groupColumns, explodeShape, explodeColumns,
+                dateOrders(t, src, source));
+    }
+
+    private static final Set<String> DATE_NORMALISERS = Set.of("timestamp", "date", "closed_at");
+    private static final Set<String> TEXT_TYPES = Set.of("text", "citext", "varchar", "bpchar");
+
+    /**
+     * Reads, once per text column that a date normaliser reads, how many of its slashed and dotted dates are
+     * unambiguously day-first or month-first (a part above 12), and decides each column's order from that
+     * ({@link Dates#infer}); the decisions go into the run's report.
+     */
+    private Map<String, Dates.Orders> dateOrders(TableMap t, PgCatalog.Table src, Connection source)
+            throws SQLException {
+        Set<String> columns = new java.util.TreeSet<>();
+        for (ColumnMap c : t.allColumns()) {
+            if (c.normalise().stream().anyMatch(DATE_NORMALISERS::contains)) {
+                columns.addAll(c.from());
+                columns.addAll(c.fallbackFrom());
+            }
+        }
+        Map<String, Dates.Orders> orders = new HashMap<>();
+        for (String column : columns) {
+            String type = src.column(column).orElseThrow().type();
+            if (!TEXT_TYPES.contains(type)) {
+                continue; // a timestamp or number column holds no day/month text
+            }
+            long[] evidence = new long[4]; // slashes day-first, month-first; dots day-first, month-first
+            try (Statement s = source.createStatement(); ResultSet rs = s.executeQuery("""
+                    SELECT m[2],
+                           count(*) FILTER (WHERE m[1]::int BETWEEN 13 AND 31 AND m[3]::int BETWEEN 1 AND 12),
+                           count(*) FILTER (WHERE m[3]::int BETWEEN 13 AND 31 AND m[1]::int BETWEEN 1 AND 12)
+                    FROM (SELECT regexp_match(btrim(%s), '^(\\d{1,2})([/.])(\\d{1,2})\\2\\d{4}') AS m FROM %s) d
+                    WHERE m IS NOT NULL GROUP BY m[2]""".formatted(Identifiers.quote(column),
+                    Identifiers.quote(t.table())))) {
+                while (rs.next()) {
+                    int at = rs.getString(1).equals("/") ? 0 : 2;
+                    evidence[at] = rs.getLong(2);
+                    evidence[at + 1] = rs.getLong(3);
+                }
+            }
+            Dates.Inference slashes = Dates.infer('/', evidence[0], evidence[1]);
+            Dates.Inference dots = Dates.infer('.', evidence[2], evidence[3]);
+            for (Dates.Inference i : List.of(slashes, dots)) {
+                dateOrders.add(new dev.townhall.legacy.imports.ImportReport.DateOrder(t.qualified(), column,
+                        String.valueOf(i.separator()), i.order().name().toLowerCase(java.util.Locale.ROOT),
+                        i.dayFirstValues(), i.monthFirstValues(), i.basis()));
+            }
+            orders.put(column, new Dates.Orders(slashes.order(), dots.order(), slashes.note(), dots.note()));
+        }
+        return orders;
     }
 
     private PgCatalog.Table targetTable(Connection target, String name, String path) throws SQLException {
@@ -270,6 +335,10 @@ public final class Prepared {
                 throw error(c.path(), "produces " + produced.name().toLowerCase() + " but " + shape.table + "."
                         + c.target() + " is " + col.type());
             }
+            if (!c.defaultFrom().isEmpty() && !TEXT_TYPES.contains(col.type())) {
+                throw error(c.path() + ".default_from", "makes text, but " + shape.table + "." + c.target() + " is "
+                        + col.type());
+            }
             Object constant = c.isConstant() ? convert(c.constant(), col, c.path() + ".value") : null;
             Object fallback = null;
             boolean required = c.required();
@@ -281,8 +350,9 @@ public final class Prepared {
                 required |= fallback == null;
             }
             Set<String> allowed = c.inTable() == null ? null : allowedValues(targetConnection, c.inTable(), c.path());
+            int[] fallbackIndexes = c.fallbackFrom().stream().mapToInt(f -> src.columnNames().indexOf(f)).toArray();
             columns.add(new Column(c, indexes, defs, col, shape.position(c.target()), fallback, required, constant,
-                    allowed));
+                    allowed, fallbackIndexes));
         }
         return columns;
     }

@@ -84,6 +84,7 @@ public final class RowProcessor {
                 knowledge.putKnown(sid, new Known("merged", match.id(), sourceHash));
                 b.merged++;
             } else {
+                c.applyDefaults();
                 if (!c.missingRequired.isEmpty()) {
                     throw new RowQuarantine("missing_required", "no value for required " + table.main.table
                             + " column(s) " + String.join(", ", c.missingRequired));

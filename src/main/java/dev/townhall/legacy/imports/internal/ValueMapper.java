@@ -3,10 +3,12 @@ package dev.townhall.legacy.imports.internal;
 import dev.townhall.legacy.imports.internal.LegacyRows.IdMapRow;
 import dev.townhall.legacy.imports.internal.Mapping.ColumnMap;
 import dev.townhall.legacy.imports.internal.Mapping.Policy;
+import dev.townhall.legacy.imports.internal.Mapping.TableMap;
 import dev.townhall.legacy.imports.internal.MappedRow.Note;
 import dev.townhall.legacy.imports.internal.RunState.TableKnowledge;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -52,6 +54,7 @@ final class ValueMapper {
             c.main.set(col, value(col, row, null, c, table.main.table, b));
         }
         onlyIfNull(table.columns, c.main);
+        identity(c.main);
         if (table.group != null) {
             String key = row.value(table.groupByIndex);
             if (key == null || key.isBlank()) {
@@ -62,12 +65,23 @@ final class ValueMapper {
             c.group = new TargetRow(table.group);
             int before = c.notes.size();
             for (Prepared.Column col : table.groupColumns) {
-                Object v = value(col, row, null, c, table.group.table, b);
-                if (v == null && col.required) {
-                    throw new RowQuarantine("missing_required", "no value for required " + table.group.table + "."
-                            + col.target.name());
+                c.group.set(col, value(col, row, null, c, table.group.table, b));
+            }
+            // the group row is created by the first row of its group, never merged: a default applies at once
+            for (Prepared.Column col : table.groupColumns) {
+                if (c.group.get(col) != null) {
+                    continue;
                 }
-                c.group.set(col, v == null ? fallback(col) : v);
+                MappedRow.Default d = defaulted(col, row, c.group, c);
+                if (d != null) {
+                    c.group.set(col, d.value());
+                    c.notes.add(d.note());
+                } else if (col.required) {
+                    throw new RowQuarantine("missing_required", "no value for required " + table.group.table + "."
+                            + missing(col, c));
+                } else {
+                    c.group.set(col, fallback(col));
+                }
             }
             List<Note> groupNotes = c.notes.subList(before, c.notes.size());
             c.groupNotes.addAll(groupNotes);
@@ -93,17 +107,112 @@ final class ValueMapper {
                 }
             }
         }
+        // defaults first, from the values the row really has (a database fallback such as now() is no fact)
         for (Prepared.Column col : table.columns) {
-            if (c.main.get(col) == null) {
+            if (c.main.get(col) == null && !col.map.defaultFrom().isEmpty()) {
+                MappedRow.Default d = defaulted(col, row, c.main, c);
+                if (d != null) {
+                    c.defaults.add(d);
+                }
+            }
+        }
+        for (Prepared.Column col : table.columns) {
+            if (c.main.get(col) == null && c.defaults.stream().noneMatch(d -> d.column() == col)) {
                 Object fallback = fallback(col);
                 if (fallback != null) {
                     c.main.set(col, fallback);
                 } else if (col.required) {
-                    c.missingRequired.add(col.target.name());
+                    c.missingRequired.add(missing(col, c));
                 }
             }
         }
         return c;
+    }
+
+    /** A row none of whose identity columns has a value is no one: quarantined (no_identity). */
+    private void identity(TargetRow values) throws RowQuarantine {
+        List<String> identity = table.map.identity();
+        if (!identity.isEmpty() && identity.stream().allMatch(name -> values.value(name) == null)) {
+            throw new RowQuarantine("no_identity", "none of " + String.join(", ", identity) + " has a usable value,"
+                    + " so the row identifies no one");
+        }
+    }
+
+    /** A required column's name, with why its value was refused when it was ("occurred_at (implausible_date: ...)"). */
+    private static String missing(Prepared.Column col, MappedRow c) {
+        String name = col.target.name();
+        for (Note n : c.notes) {
+            if (name.equals(n.column())) {
+                return name + " (" + n.code() + ": " + n.reason() + ")";
+            }
+        }
+        return name;
+    }
+
+    /**
+     * The first of the column's {@code default_from} templates that all its placeholders fill, as the value of a
+     * new row, with the note that flags it (default_name); null when none does.
+     */
+    private MappedRow.Default defaulted(Prepared.Column col, SourceRow row, TargetRow values, MappedRow c) {
+        for (DefaultTemplate template : col.map.defaultFrom()) {
+            String text = template.render(p -> placeholder(p, row, values));
+            if (text != null) {
+                String raw = col.sourceIndexes.length == 0 ? null : row.value(col.sourceIndexes[0]);
+                return new MappedRow.Default(col, text, new Note(values.shape.table, col.target.name(),
+                        String.join(",", col.map.from()), raw, "default_name", "no usable " + col.target.name()
+                        + "; stored the default '" + text + "' (from '" + template + "')"));
+            }
+        }
+        return null;
+    }
+
+    private String placeholder(DefaultTemplate.Placeholder p, SourceRow row, TargetRow values) {
+        Object v;
+        if (p.source()) {
+            v = row.value(table.source.columnNames().indexOf(p.name()));
+            if (v != null && prepared.mapping.isPlaceholder(v.toString())) {
+                return null;
+            }
+        } else {
+            v = values.value(p.name());
+        }
+        if (v == null) {
+            return null;
+        }
+        if (p.filter() == null) {
+            return TextRepair.repair(v.toString());
+        }
+        return switch (p.filter()) {
+            case "date" -> day(v);
+            case "name" -> v instanceof UUID id ? referencedName(p.name(), id) : null;
+            default -> DefaultTemplate.textFilter(p.filter(), v.toString());
+        };
+    }
+
+    private String day(Object v) {
+        if (v instanceof Instant t) {
+            return LocalDate.ofInstant(t, table.map.zone()).toString();
+        }
+        if (v instanceof LocalDate d) {
+            return d.toString();
+        }
+        Instant t = Dates.parse(v.toString(), table.map.zone());
+        return t == null ? null : LocalDate.ofInstant(t, table.map.zone()).toString();
+    }
+
+    /** The name of the row reference column {@code column} points at, from the run's merge index of its table. */
+    private String referencedName(String column, UUID id) {
+        Mapping.Ref ref = table.columns.stream().filter(col -> col.target.name().equals(column)).findFirst()
+                .map(col -> col.map.ref()).orElse(null);
+        if (ref == null) {
+            return null;
+        }
+        String target = ref.byKey() ? prepared.mapping.table(ref.table()).map(TableMap::target).orElse(null)
+                : Lookups.targetTable(ref.lookup());
+        RunState.TargetIndex index = target == null ? null : state.index(target);
+        RunState.MergeTarget parent = index == null ? null : index.row(id);
+        Object name = parent == null ? null : parent.value("name");
+        return name == null ? null : name.toString();
     }
 
     private Object fallback(Prepared.Column col) {
@@ -135,6 +244,24 @@ final class ValueMapper {
         if (m.ref() != null) {
             return reference(col, raw, c, targetTable, sourceColumn);
         }
+        Object v = converted(col, row, raw, sourceColumn, m.onInvalid(), c, targetTable, b);
+        for (int i = 0; v == null && i < col.fallbackIndexes.length; i++) {
+            String other = row.value(col.fallbackIndexes[i]);
+            String otherColumn = m.fallbackFrom().get(i);
+            // a fallback that is unusable too is no news: the column's own value was noted already
+            v = other == null ? null : converted(col, row, other, otherColumn, Policy.IGNORE, c, targetTable, b);
+            if (v != null) {
+                c.notes.add(new Note(targetTable, col.target.name(), sourceColumn, raw, "fallback_value",
+                        sourceColumn + " has no usable value; stored " + v + " from " + otherColumn + " instead"));
+            }
+        }
+        return v;
+    }
+
+    /** {@code raw} (read from {@code sourceColumn}) through the column's normalisers, map and checks. */
+    private Object converted(Prepared.Column col, SourceRow row, String raw, String sourceColumn, Policy onInvalid,
+                             MappedRow c, String targetTable, Batch b) throws RowQuarantine {
+        ColumnMap m = col.map;
         Context ctx = new Context(col, c, targetTable, sourceColumn, raw, b);
         try {
             Object v;
@@ -178,7 +305,7 @@ final class ValueMapper {
             }
             return v;
         } catch (InvalidValue e) {
-            return refused(m.onInvalid(), e.reasonCode(), e.reason(), col, c, targetTable, sourceColumn, raw);
+            return refused(onInvalid, e.reasonCode(), e.reason(), col, c, targetTable, sourceColumn, raw);
         }
     }
 
@@ -298,6 +425,16 @@ final class ValueMapper {
         @Override
         public Instant plausibleTo() {
             return plausibleTo;
+        }
+
+        @Override
+        public Dates.Orders dateOrders() {
+            for (String column : sourceColumn.split(",")) {
+                if (table.dateOrders.containsKey(column)) {
+                    return table.dateOrders(column);
+                }
+            }
+            return Dates.Orders.DEFAULT;
         }
 
         @Override
