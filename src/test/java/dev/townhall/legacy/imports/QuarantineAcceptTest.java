@@ -106,7 +106,7 @@ class QuarantineAcceptTest {
         String id = entry(db, "activities", "102");
         CliRun refused = accept(db, id, "--set", "subject=renamed", "--set", "timestamp=last tuesday");
         assertThat(refused.status()).isEqualTo(ErrorCode.UNPROCESSABLE.exitStatus());
-        assertThat(oneLine(refused)).contains("robbie.activities id 102 is still refused: unparseable_date",
+        assertThat(oneLine(refused)).contains("robbie.activities id 102 is still refused: missing_required",
                 "last tuesday");
         assertThat(text(db, "SELECT status || ' ' || (fixed_row->>'subject') || ' ' || reason FROM legacy.quarantine"
                 + " WHERE id = ?::uuid", id)).matches("(open|fixed) renamed .*last tuesday.*");

@@ -71,17 +71,21 @@ public final class LegacyRows {
                                    String sourceRowHash) {
     }
 
-    /** A value an imported or merged row went without, with the raw value ({@code legacy.value_issues}). */
+    /**
+     * A value an imported or merged row went without, with the raw value and what was stored instead, if anything
+     * ({@code legacy.value_issues}).
+     */
     public record ValueIssue(UUID runId, String sourceDb, String sourceTable, String sourceId, String targetTable,
                              UUID targetId, String column, String sourceColumn, String rawValue, String reasonCode,
-                             String reason) implements CopyRow {
+                             String reason, String storedValue) implements CopyRow {
         static final List<String> COLUMNS = List.of("run_id", "source_db", "source_table", "source_id",
-                "target_table", "target_id", "column_name", "source_column", "raw_value", "reason_code", "reason");
+                "target_table", "target_id", "column_name", "source_column", "raw_value", "reason_code", "reason",
+                "stored_value");
 
         @Override
         public void writeTo(Line line) {
             line.add(runId).add(sourceDb).add(sourceTable).add(sourceId).add(targetTable).add(targetId).add(column)
-                    .add(sourceColumn).add(rawValue).add(reasonCode).add(reason);
+                    .add(sourceColumn).add(rawValue).add(reasonCode).add(reason).add(storedValue);
         }
 
         @Override

@@ -12,11 +12,19 @@ import java.util.UUID;
  * without, and the required columns it has no value for.
  */
 final class MappedRow {
-    /** A note about a value the row is kept without. */
-    record Note(String table, String column, String sourceColumn, String raw, String code, String reason) {
+    /**
+     * A note about a value the row is kept without: the raw value, why, and what was stored instead ({@code stored},
+     * null when the column was left empty).
+     */
+    record Note(String table, String column, String sourceColumn, String raw, String code, String reason,
+                String stored) {
+        Note(String table, String column, String sourceColumn, String raw, String code, String reason) {
+            this(table, column, sourceColumn, raw, code, reason, null);
+        }
+
         ValueIssue issue(UUID runId, String sourceDb, String sourceTable, String sourceId, UUID targetId) {
             return new ValueIssue(runId, sourceDb, sourceTable, sourceId, table, targetId, column, sourceColumn, raw,
-                    code, reason);
+                    code, reason, stored);
         }
     }
 

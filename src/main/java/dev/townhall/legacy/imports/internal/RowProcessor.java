@@ -172,7 +172,7 @@ public final class RowProcessor {
             b.issues.add(new ValueIssue(runId, table.map.source(), table.map.table(), sid, table.main.table,
                     known.targetId(), null, null, null, "update_rejected",
                     "the source row changed but its new version cannot be imported (" + q.code + ": " + q.getMessage()
-                            + "); the earlier import stands"));
+                            + "); the earlier import stands", null));
         }
         b.idMapUpdates.add(new IdMapUpdate(table.map.source(), table.map.table(), sid, known.targetId(),
                 known.outcome(), runId, row.hash()));

@@ -160,7 +160,7 @@ final class ValueMapper {
                 String raw = col.sourceIndexes.length == 0 ? null : row.value(col.sourceIndexes[0]);
                 return new MappedRow.Default(col, text, new Note(values.shape.table, col.target.name(),
                         String.join(",", col.map.from()), raw, "default_name", "no usable " + col.target.name()
-                        + "; stored the default '" + text + "' (from '" + template + "')"));
+                        + "; stored the default '" + text + "' (from '" + template + "')", text));
             }
         }
         return null;
@@ -252,7 +252,8 @@ final class ValueMapper {
             v = other == null ? null : converted(col, row, other, otherColumn, Policy.IGNORE, c, targetTable, b);
             if (v != null) {
                 c.notes.add(new Note(targetTable, col.target.name(), sourceColumn, raw, "fallback_value",
-                        sourceColumn + " has no usable value; stored " + v + " from " + otherColumn + " instead"));
+                        sourceColumn + " has no usable value; stored " + v + " from " + otherColumn + " instead",
+                        String.valueOf(v)));
             }
         }
         return v;
@@ -479,7 +480,9 @@ final class ValueMapper {
                 case KEEP -> value;
                 case NULL -> null;
                 case VALUE -> {
-                    note("unmapped_value", raw, "'" + value + "' has no entry in the map; kept as " + m.unmappedValue());
+                    candidate.notes.add(new Note(targetTable, col.target.name(), sourceColumn, raw, "unmapped_value",
+                            "'" + value + "' has no entry in the map; kept as " + m.unmappedValue(),
+                            String.valueOf(m.unmappedValue())));
                     yield m.unmappedValue();
                 }
             };
