@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.townhall.db.Database;
 import dev.townhall.db.Endpoint;
 import dev.townhall.db.Identifiers;
+import dev.townhall.legacy.imports.internal.SourceRow;
 import dev.townhall.legacy.imports.LegacyGarbage.Row;
 import dev.townhall.legacy.imports.LegacyGarbage.Shape;
 import dev.townhall.testing.TestCluster;
@@ -161,14 +162,23 @@ class ImportGarbagePropertyTest {
         }
     }
 
-    /** The ids the importer gives the source's rows: the key, or key#n where keys repeat (legacy.id_map's rule). */
+    /**
+     * The ids the importer gives the source's rows: the key, or key#n where keys repeat (legacy.id_map's rule), a key
+     * too long for an index entry shortened as {@link SourceRow#key} says.
+     */
     private static List<String> sourceIds(Shape shape) throws SQLException {
         String key = Identifiers.quote(shape.key());
         String table = Identifiers.quote(shape.table());
-        return column(legacyAdmin.get(shape.source()), shape.keyUnique()
-                ? "SELECT " + key + "::text FROM " + table
+        List<String> ids = new ArrayList<>();
+        for (String keyAndOrdinal : column(legacyAdmin.get(shape.source()), shape.keyUnique()
+                ? "SELECT " + key + "::text || '#1' FROM " + table
                 : "SELECT coalesce(" + key + "::text, '') || '#' || row_number() OVER (PARTITION BY coalesce(" + key
-                + "::text, '')) FROM " + table);
+                + "::text, '')) FROM " + table)) {
+            int hash = keyAndOrdinal.lastIndexOf('#');
+            ids.add(SourceRow.sourceId(keyAndOrdinal.substring(0, hash),
+                    Long.parseLong(keyAndOrdinal.substring(hash + 1)), shape.keyUnique()));
+        }
+        return ids;
     }
 
     // --- (c) the salvageable rows are kept ---
@@ -184,7 +194,7 @@ class ImportGarbagePropertyTest {
             }
             Map<String, List<Row>> salvageable = rows.stream()
                     .filter(r -> r.shape() == shape && r.salvageable())
-                    .collect(Collectors.groupingBy(Row::key, TreeMap::new, Collectors.toList()));
+                    .collect(Collectors.groupingBy(r -> SourceRow.key(r.key()), TreeMap::new, Collectors.toList()));
             salvageable.forEach((key, same) -> {
                 if (kept.getOrDefault(key, 0) < same.size()) {
                     lost.add(shape.qualified() + " " + key + " (salvageable: " + shape.rule() + "): "

@@ -51,6 +51,16 @@ public final class Ids {
         return HexFormat.of().formatHex(md5.digest());
     }
 
+    /** The SHA-256 hex digest of {@code text}'s UTF-8 bytes. */
+    public static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static MessageDigest sha1() {
         try {
             return MessageDigest.getInstance("SHA-1");

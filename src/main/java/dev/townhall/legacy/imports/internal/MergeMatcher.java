@@ -85,7 +85,7 @@ final class MergeMatcher {
         if (table.map.keyUnique()) {
             return null;
         }
-        UUID target = knowledge.target(row.rawKey());
+        UUID target = knowledge.target(row.key());
         if (target == null) {
             return null;
         }

@@ -148,6 +148,19 @@ public final class Normalisers {
             String upper = s.toUpperCase(Locale.ROOT);
             return upper.matches("[A-Z]{3}") ? upper : Money.currency(s);
         });
+        // a currency column (not an amount's text): what it holds must name a currency, or it is refused
+        def("currency_code", Kind.TEXT, Set.of(), (v, c) -> {
+            String s = text(v, c);
+            if (s == null) {
+                return null;
+            }
+            String upper = s.toUpperCase(Locale.ROOT);
+            String code = upper.matches("[A-Z]{3}") ? upper : Money.currency(s);
+            if (code == null) {
+                throw new InvalidValue("invalid_currency", "'" + s + "' is no ISO 4217 code or currency sign");
+            }
+            return code;
+        });
         def("integer", Kind.INTEGER, Set.of("min", "max"), (v, c) -> {
             String s = text(v, c);
             if (s == null) {

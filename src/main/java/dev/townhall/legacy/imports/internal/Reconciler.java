@@ -215,7 +215,7 @@ public final class Reconciler {
     private UUID expected(Prepared.Column col, String raw, RunState state, Lookups lookups) {
         Mapping.Ref ref = col.map.ref();
         if (ref.byKey()) {
-            return state.table(ref.table()).target(raw);
+            return state.table(ref.table()).target(SourceRow.key(raw));
         }
         return lookups.find(ref.lookup(), raw).id();
     }

@@ -78,15 +78,15 @@ public final class SourceReader implements AutoCloseable {
         TableMap t = table.map;
         String key = Identifiers.quote(t.key());
         String sql = t.keyUnique()
-                ? "SELECT " + key + "::text FROM " + Identifiers.quote(t.table()) + " ORDER BY " + key
-                : "SELECT coalesce(" + key + "::text, '') || '#' || row_number() OVER (PARTITION BY coalesce(" + key
+                ? "SELECT " + key + "::text, 1 FROM " + Identifiers.quote(t.table()) + " ORDER BY " + key
+                : "SELECT coalesce(" + key + "::text, ''), row_number() OVER (PARTITION BY coalesce(" + key
                 + "::text, '') ORDER BY md5(t::text)) FROM " + Identifiers.quote(t.table()) + " t";
         List<String> ids = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getString(1));
+                    ids.add(SourceRow.sourceId(rs.getString(1), rs.getLong(2), t.keyUnique()));
                 }
             }
         }
@@ -108,7 +108,7 @@ public final class SourceReader implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String[] row = new String[columns.size() + 1];
-                    row[0] = table.map.keyUnique() ? rs.getString(1) : rs.getString(1) + "#" + rs.getLong(2);
+                    row[0] = SourceRow.sourceId(rs.getString(1), rs.getLong(2), table.map.keyUnique());
                     for (int i = 0; i < columns.size(); i++) {
                         row[i + 1] = rs.getString(i + 3);
                     }

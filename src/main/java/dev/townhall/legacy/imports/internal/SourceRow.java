@@ -12,6 +12,14 @@ import java.util.List;
  * or "key#n" where the key repeats), and a hash of its content.
  */
 public final class SourceRow {
+    /**
+     * The longest key kept as it is (UTF-16 units). A longer one is no real key but garbage a source column can hold;
+     * kept whole it would not fit the id map's and the quarantine's index entries (a btree entry holds about 2.7 kB),
+     * so it is shortened to its head and a SHA-256 of the whole, which is itself short enough to be kept as it is.
+     */
+    static final int LONGEST_KEY = 256;
+    private static final int KEY_HEAD_CODE_POINTS = 64;
+
     private final String sourceId;
     private final String rawKey;
     private final long ordinal;
@@ -21,7 +29,7 @@ public final class SourceRow {
     public SourceRow(String rawKey, long ordinal, boolean keyUnique, String[] values, String hash) {
         this.rawKey = rawKey;
         this.ordinal = ordinal;
-        this.sourceId = keyUnique ? rawKey : rawKey + "#" + ordinal;
+        this.sourceId = sourceId(rawKey, ordinal, keyUnique);
         this.values = values;
         this.hash = hash == null ? Ids.rowHash(values) : hash;
     }
@@ -30,7 +38,27 @@ public final class SourceRow {
         return sourceId;
     }
 
-    /** The key as the table holds it (what references in other tables contain). */
+    /** The source id of the row with key {@code rawKey}: the key, or "key#n" where keys repeat. */
+    public static String sourceId(String rawKey, long ordinal, boolean keyUnique) {
+        return keyUnique ? key(rawKey) : key(rawKey) + "#" + ordinal;
+    }
+
+    /** A legacy key (or a reference to one) as TownHall records it: itself, or its head and hash when too long. */
+    public static String key(String rawKey) {
+        if (rawKey == null || rawKey.length() <= LONGEST_KEY) {
+            return rawKey;
+        }
+        int headEnd = rawKey.offsetByCodePoints(0, Math.min(KEY_HEAD_CODE_POINTS, rawKey.codePointCount(0,
+                rawKey.length())));
+        return rawKey.substring(0, headEnd) + "…sha256:" + Ids.sha256(rawKey);
+    }
+
+    /** This row's key as TownHall records it ({@link #key(String)}). */
+    public String key() {
+        return key(rawKey);
+    }
+
+    /** The key as the table holds it (what references in other tables contain; checkpoints compare it). */
     public String rawKey() {
         return rawKey;
     }

@@ -99,8 +99,18 @@ final class ValueMapper {
                 }
                 for (String item : items) {
                     TargetRow child = new TargetRow(table.explode);
+                    boolean any = false;
                     for (Prepared.Column col : table.explodeColumns) {
-                        child.set(col, value(col, row, item, c, table.explode.table, b));
+                        Object v = value(col, row, item, c, table.explode.table, b);
+                        child.set(col, v);
+                        any |= v != null && col.constant == null;
+                    }
+                    if (!any) {
+                        // "n/a", "?": an item that names nobody is no row of its own
+                        c.notes.add(new Note(table.explode.table, null, table.map.explode().from(), item,
+                                "unusable_item", "'" + item + "' gives no value for any " + table.explode.table
+                                        + " column; no row made of it"));
+                        continue;
                     }
                     onlyIfNull(table.explodeColumns, child);
                     c.children.add(child);
@@ -365,6 +375,7 @@ final class ValueMapper {
         Mapping.Ref ref = col.map.ref();
         Lookups.Found missing;
         if (ref.byKey()) {
+            key = SourceRow.key(key);
             TableKnowledge parent = state.table(ref.table());
             UUID target = parent.target(key);
             if (target != null) {
@@ -380,7 +391,9 @@ final class ValueMapper {
             }
         }
         Policy policy = col.map.onMissing();
-        boolean awaitable = missing.code().equals("orphan_reference") || missing.code().equals("parent_quarantined");
+        // a lookup value too long to be anyone's key is kept as a value issue, not awaited
+        boolean awaitable = (missing.code().equals("orphan_reference") || missing.code().equals("parent_quarantined"))
+                && (ref.byKey() || key.length() <= SourceRow.LONGEST_KEY);
         if (policy == Policy.DEFER && awaitable) {
             boolean exploded = table.explode != null && targetTable.equals(table.explode.table);
             if (col.required) {
