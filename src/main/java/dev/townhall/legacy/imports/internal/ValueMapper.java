@@ -107,7 +107,8 @@ final class ValueMapper {
                     }
                     if (!any) {
                         // "n/a", "?": an item that names nobody is no row of its own
-                        c.notes.add(new Note(table.explode.table, null, table.map.explode().from(), item,
+                        // noted on the main row (the notes' target): the attendee row it would have been does not exist
+                        c.notes.add(new Note(table.main.table, null, table.map.explode().from(), item,
                                 "unusable_item", "'" + item + "' gives no value for any " + table.explode.table
                                         + " column; no row made of it"));
                         continue;
