@@ -135,6 +135,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println("== legacy import (demo databases generated once; a second run adds nothing)");
         ImportReport imported = Importer.demo(db, line -> out.println("  " + line));
         ImportCommand.print(out, imported);
+        if (imported.quarantined() > 0) {
+            out.println("  review what was set aside: ./townhall quarantine list (show ID, export FILE.csv), then"
+                    + " ./townhall quarantine accept ID --set COLUMN=VALUE to import one with a correction");
+        }
         out.println("== towns: who sees what (rows per owning town, read through RLS as each person)");
         try (Towns towns = Towns.open(db)) {
             printWhoSeesWhat(out, towns);
