@@ -281,6 +281,22 @@ class DerivedMetricsTest {
         });
     }
 
+    /** The owner's bulk loads (the importer) may defer the per-statement refresh to one town refresh (crm-120). */
+    @Test
+    void theOwnerMayDeferEngagementToOneTownRefresh() {
+        sql.rolledBack(() -> {
+            UUID p = contact("Deferred", null);
+            sql.exec("SELECT set_config('townhall.defer_engagement', 'on', true)");
+            activity("meeting", null, "now()", p, null);
+            assertThat(engagement("crm.contacts", p)).as("deferred").isEqualTo("score=0 touches=0 last=null type=null");
+            sql.exec("SELECT crm.refresh_town_engagement(?)", AURORA);
+            assertThat(engagement("crm.contacts", p)).isEqualTo("score=10 touches=1 last=0 type=meeting");
+            sql.exec("SELECT set_config('townhall.defer_engagement', 'off', true)");
+            activity("call", "outbound", "now()", p, null);
+            assertThat(engagement("crm.contacts", p)).as("not deferred any more").startsWith("score=18 touches=2 ");
+        });
+    }
+
     @Test
     void aCopyOfActivitiesRefreshesEngagement() {
         sql.rolledBack(() -> {

@@ -548,6 +548,22 @@ class EscapeAttemptsTest {
         }
     }
 
+    /** The owner's switch for bulk loads that refresh engagement once at their end (crm-120) is not the app's. */
+    @Test
+    void theAppCannotDeferEngagementLikeABulkLoad() throws SQLException {
+        UUID contact = fluentiRow.get("crm.contacts");
+        try (Connection c = db.app().connect()) {
+            c.setAutoCommit(false);
+            Sql.enter(c, fred, FLUENTI);
+            Sql.rows(c, "SELECT set_config('townhall.bulk', 'on', true), set_config('townhall.defer_engagement', 'on', true)");
+            long before = Sql.count(c, "SELECT touch_count FROM crm.contacts WHERE id = ?", contact);
+            Sql.update(c, "INSERT INTO crm.activities (org_id, town_id, activity_type, occurred_at, contact_id)"
+                    + " VALUES (?, ?, 'note', now(), ?)", ORG, FLUENTI, contact);
+            assertThat(Sql.count(c, "SELECT touch_count FROM crm.contacts WHERE id = ?", contact)).isEqualTo(before + 1);
+            c.rollback();
+        }
+    }
+
     @Test
     void invokerFunctionsCannotTouchOtherTowns() throws SQLException {
         List<Object[]> functions;

@@ -72,6 +72,8 @@ class ImportDeferredLinksTest {
         assertThat(activityCompany(owner, "201")).as("the references that resolve are set")
                 .isEqualTo(target(owner, "hubspot_companies", "1"));
         assertThat(activityContact(owner, "202")).isEqualTo(target(owner, "hubspot_contacts", "10"));
+        // engagement is refreshed once at the end of the run (crm-120), for what the run linked
+        assertThat(touches(owner, "10")).isEqualTo("1");
         assertThat(LegacySql.column(owner, "SELECT column_name || ' ' || parent_key || ' ' || reason_code"
                 + " FROM legacy.deferred_links WHERE source_table = 'hubspot_deals' ORDER BY 1"))
                 .containsExactly("company_id 77 orphan_reference", "primary_contact_id 11 parent_quarantined");
@@ -107,6 +109,7 @@ class ImportDeferredLinksTest {
         assertThat(second.linksResolvedThisRun()).isEqualTo(3);
         assertThat(activityContact(owner, "200")).isEqualTo(target(owner, "hubspot_contacts", "12"));
         assertThat(link(owner, "activities", "200")).endsWith(" resolved");
+        assertThat(touches(owner, "12")).as("a link made later counts too").isEqualTo("1");
         assertThat(LegacySql.text(owner, "SELECT company_id::text FROM crm.deals WHERE name = 'Big deal'"))
                 .isEqualTo(target(owner, "hubspot_companies", "77"));
         assertThat(LegacySql.text(owner, "SELECT contact_id::text FROM crm.activities WHERE summary = 'hello'"))
@@ -153,6 +156,11 @@ class ImportDeferredLinksTest {
     private static String activityContact(Endpoint owner, String sourceId) {
         return LegacySql.text(owner, "SELECT coalesce(contact_id::text, 'none') FROM crm.activities WHERE id = '"
                 + target(owner, "activities", sourceId) + "'");
+    }
+
+    private static String touches(Endpoint owner, String contactSourceId) {
+        return LegacySql.text(owner, "SELECT touch_count::text FROM crm.contacts WHERE id = '"
+                + target(owner, "hubspot_contacts", contactSourceId) + "'");
     }
 
     private static String activityCompany(Endpoint owner, String sourceId) {

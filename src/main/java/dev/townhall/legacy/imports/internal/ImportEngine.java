@@ -44,6 +44,8 @@ public final class ImportEngine {
     private static final int DEFAULT_BATCH_ROWS = 5_000;
     private static final long BATCH_BYTES = 48L << 20;
     private static final int TOP_VALUE_ISSUES = 10;
+    /** The table whose rows the engagement of contacts, companies and deals is computed from. */
+    private static final String ENGAGEMENT_SOURCE = "crm.activities";
 
     /**
      * How the run is asked to behave. {@code only}: table names as given on the command line; {@code quarantineIds}:
@@ -98,6 +100,8 @@ public final class ImportEngine {
     private Ledger ledger;
     private final Map<String, Map<String, Long>> thisRun = new LinkedHashMap<>();
     private final Map<String, Long> rowsWritten = new TreeMap<>();
+    /** Activities inserted or updated this run: their contacts', companies' and deals' engagement is stale. */
+    private boolean activitiesWritten;
     private long writeNanos;
     private long totalRead;
     private long totalImported;
@@ -174,6 +178,8 @@ public final class ImportEngine {
                 s.execute("SET TIME ZONE 'UTC'");
                 // row auditing is for application writes; the import records itself in legacy.import_runs
                 s.execute("SELECT set_config('townhall.bulk', 'on', false)");
+                // engagement is refreshed once at the end of the run, not once per batch (crm-120)
+                s.execute("SELECT set_config('townhall.defer_engagement', 'on', false)");
             }
             users = UserDirectory.prepare(data, prepared.orgId, mapping.users());
             endTransaction();
@@ -192,6 +198,10 @@ public final class ImportEngine {
             }
             RunState finalState = RunState.load(data, prepared);
             long linked = DeferredLinks.resolve(data, prepared, finalState, runId);
+            // an interrupted run may have written activities whose engagement nobody refreshed
+            if (activitiesWritten || linked > 0 || interrupted.isPresent()) {
+                refreshEngagement();
+            }
             Reconciler reconciler = new Reconciler(prepared, data, sourceConns);
             List<ImportReport.SourceTable> tables = reconciler.tables(thisRun);
             report = new ImportReport(runId, options.mode(), options.dryRun(),
@@ -444,9 +454,19 @@ public final class ImportEngine {
         t.merge("unchanged", b.unchanged, Long::sum);
         t.merge("updated", b.updated, Long::sum);
         b.rowsWritten.forEach((table, n) -> rowsWritten.merge(table, n, Long::sum));
+        activitiesWritten |= b.rowsWritten.containsKey(ENGAGEMENT_SOURCE)
+                || b.updates.stream().anyMatch(u -> u.table().equals(ENGAGEMENT_SOURCE));
         progress.update(b.table.qualified(), counter.done, Math.max(counter.total, counter.done), counter.imported,
                 counter.merged, counter.quarantined, Duration.ofNanos(System.nanoTime() - counter.started), false);
         ledger.heartbeat(runId, totalRead, totalImported, totalMerged, totalQuarantined);
+    }
+
+    /** The town's engagement from all its activities, once (the per-statement refresh is deferred in this session). */
+    private void refreshEngagement() throws SQLException {
+        try (PreparedStatement ps = data.prepareStatement("SELECT crm.refresh_town_engagement(?)")) {
+            ps.setObject(1, prepared.townId);
+            ps.execute();
+        }
     }
 
     private void endBatch(Savepoint savepoint) throws SQLException {
