@@ -59,7 +59,7 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--since", paramLabel = "TS", description = "With --delta: an ISO instant or date, e.g. 2025-06-01T00:00:00Z.")
     String since;
 
-    @Option(names = "--retry-quarantine", description = "Re-import quarantined rows (fixed_row where a reviewer set one).")
+    @Option(names = "--retry-quarantine", description = "Re-import quarantined rows: a reviewer's fixed_row where set, else the row as the source holds it now.")
     boolean retryQuarantine;
 
     @Option(names = "--report", paramLabel = "FILE",

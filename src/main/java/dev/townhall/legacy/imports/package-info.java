@@ -63,8 +63,9 @@
  * {@code unmapped_value} (e.g. a CRM stage the map does not know), {@code negative_amount}, {@code absurd_amount},
  * {@code ambiguous_match}, {@code ambiguous_reference}, {@code rejected_by_target} (the database refused the row:
  * its message is the reason). Which refused values quarantine a row and which are only noted is the mapping's
- * {@code on_invalid}/{@code on_missing} choice per column. {@code import --retry-quarantine} re-imports open entries
- * (a reviewer's {@code fixed_row} where set), parents before children.
+ * {@code on_invalid}/{@code on_missing} choice per column. {@code import --retry-quarantine} re-imports open entries,
+ * parents before children: a reviewer's {@code fixed_row} where set ({@code quarantine accept}), else the row as the
+ * source holds it now (fixed at the source), else as it was quarantined.
  *
  * <h2>Runs</h2>
  * One import per town at a time (advisory lock). Batches are committed with their checkpoint; a run that died is

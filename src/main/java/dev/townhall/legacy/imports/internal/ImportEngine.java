@@ -191,7 +191,7 @@ public final class ImportEngine {
                 }
                 Prepared.Table table = prepared.tables.get(t.qualified());
                 if (options.mode().equals("retry_quarantine")) {
-                    retryTable(table);
+                    retryTable(table, sourceConns.get(t.source()));
                 } else {
                     importTable(table, sourceConns.get(t.source()), checkpoints.get(t.qualified()));
                 }
@@ -285,17 +285,20 @@ public final class ImportEngine {
     }
 
     /** An open quarantine entry to retry: {@code row} is the reviewer's fixed row where set, else the original. */
-    private record OpenEntry(UUID id, String sourceId, String row, String hash, String reasonCode) {
+    private record OpenEntry(UUID id, String sourceId, String row, boolean fixed, String hash, String reasonCode) {
     }
 
     /**
      * Re-runs the open quarantine of one table (only the entries {@link Options#quarantineIds} names, when it names
-     * any): the reviewer's fixed_row where set, else the original row.
+     * any). A reviewer's fixed_row is imported as it is; otherwise the row is read from the source again, so a row
+     * fixed in the source comes in as it now is (like a changed row of a plain run), and a row the source no longer
+     * holds is retried as it was quarantined.
      */
-    private void retryTable(Prepared.Table table) throws SQLException {
+    private void retryTable(Prepared.Table table, Connection source) throws SQLException {
         List<OpenEntry> entries = new ArrayList<>();
         try (PreparedStatement ps = data.prepareStatement("""
-                SELECT id, source_id, coalesce(fixed_row, original_row), source_row_hash, reason_code
+                SELECT id, source_id, coalesce(fixed_row, original_row), fixed_row IS NOT NULL, source_row_hash,
+                       reason_code
                 FROM legacy.quarantine
                 WHERE source_db = ? AND source_table = ? AND status IN ('open', 'fixed')
                   AND (cardinality(CAST(? AS uuid[])) = 0 OR id = ANY (CAST(? AS uuid[])))
@@ -308,27 +311,23 @@ public final class ImportEngine {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     entries.add(new OpenEntry(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5)));
+                            rs.getBoolean(4), rs.getString(5), rs.getString(6)));
                 }
             }
         }
+        Map<String, SourceRow> current = currentRows(table, source, entries);
         long started = System.nanoTime();
         Counter counter = new Counter(table, entries.size(), 0, started);
         RowProcessor processor = new RowProcessor(prepared, table, state, users, runId, runStart);
         Batch batch = new Batch(table);
         for (OpenEntry e : entries) {
-            String sid = e.sourceId();
-            JsonNode json;
-            try {
-                json = Json.MAPPER.readTree(e.row());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-                throw new IllegalStateException("quarantine entry " + e.id() + " holds invalid JSON", ex);
+            SourceRow now = e.fixed() ? null : current.get(e.sourceId());
+            if (now != null && !now.hash().equals(e.hash())) {
+                processor.process(now, batch, null); // changed in the source: what a plain run does with it
+            } else {
+                processor.process(storedRow(table, e), batch, new RunState.Quarantined(e.id(), e.hash(),
+                        e.reasonCode()));
             }
-            String[] values = SourceRow.valuesFromJson(json, table.source);
-            String rawKey = table.map.keyUnique() ? sid : sid.substring(0, sid.lastIndexOf('#'));
-            long ordinal = table.map.keyUnique() ? 1 : Long.parseLong(sid.substring(sid.lastIndexOf('#') + 1));
-            SourceRow row = new SourceRow(rawKey, ordinal, table.map.keyUnique(), values, null);
-            processor.process(row, batch, new RunState.Quarantined(e.id(), e.hash(), e.reasonCode()));
             if (batch.rows.size() >= options.batchRows()) {
                 processor = flush(batch, false, counter, processor);
                 batch = new Batch(table);
@@ -337,6 +336,44 @@ public final class ImportEngine {
         flush(batch, false, counter, processor);
         progress.update(table.qualified(), counter.done, counter.total, counter.imported, counter.merged,
                 counter.quarantined, Duration.ofNanos(System.nanoTime() - started), true);
+    }
+
+    /** The source's rows as they are now for the entries without a fixed row, by source id. */
+    private static Map<String, SourceRow> currentRows(Prepared.Table table, Connection source, List<OpenEntry> entries)
+            throws SQLException {
+        List<String> keys = new ArrayList<>();
+        for (OpenEntry e : entries) {
+            String key = table.map.keyUnique() ? e.sourceId() : e.sourceId().substring(0, e.sourceId().lastIndexOf('#'));
+            // (a key recorded shortened, SourceRow.key, finds nothing: that entry is retried as stored)
+            if (!e.fixed()) {
+                keys.add(key);
+            }
+        }
+        Map<String, SourceRow> rows = new HashMap<>();
+        if (keys.isEmpty()) {
+            return rows;
+        }
+        try (SourceReader reader = SourceReader.open(source, table, SourceReader.Selection.keys(keys))) {
+            for (SourceRow row = reader.next(); row != null; row = reader.next()) {
+                rows.put(row.sourceId(), row);
+            }
+        }
+        return rows;
+    }
+
+    /** An entry's fixed or original row, as stored in legacy.quarantine. */
+    private static SourceRow storedRow(Prepared.Table table, OpenEntry e) {
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(e.row());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException("quarantine entry " + e.id() + " holds invalid JSON", ex);
+        }
+        String sid = e.sourceId();
+        String[] values = SourceRow.valuesFromJson(json, table.source);
+        String rawKey = table.map.keyUnique() ? sid : sid.substring(0, sid.lastIndexOf('#'));
+        long ordinal = table.map.keyUnique() ? 1 : Long.parseLong(sid.substring(sid.lastIndexOf('#') + 1));
+        return new SourceRow(rawKey, ordinal, table.map.keyUnique(), values, null);
     }
 
     private boolean isLatestTarget(Prepared.Table table) {

@@ -19,12 +19,28 @@ import java.util.List;
 public final class SourceReader implements AutoCloseable {
     static final int FETCH_SIZE = 500;
 
-    /** What to read. {@code afterKey}/{@code afterOrdinal}: resume after this row; {@code since}: changed since. */
-    public record Selection(String afterKey, long afterOrdinal, Instant since, Integer latest) {
-        public static final Selection ALL = new Selection(null, 0, null, null);
+    /**
+     * What to read. {@code afterKey}/{@code afterOrdinal}: resume after this row; {@code since}: changed since;
+     * {@code keys}: only the rows with these keys (null: every key).
+     */
+    public record Selection(String afterKey, long afterOrdinal, Instant since, Integer latest, List<String> keys) {
+        public static final Selection ALL = new Selection(null, 0, null, null, null);
+
+        public Selection(String afterKey, long afterOrdinal, Instant since, Integer latest) {
+            this(afterKey, afterOrdinal, since, latest, null);
+        }
+
+        public Selection {
+            keys = keys == null ? null : List.copyOf(keys);
+        }
 
         public Selection after(String key, long ordinal) {
-            return new Selection(key, ordinal, since, latest);
+            return new Selection(key, ordinal, since, latest, keys);
+        }
+
+        /** Only the rows with these keys (as the table holds them). */
+        public static Selection keys(List<String> keys) {
+            return new Selection(null, 0, null, null, keys);
         }
     }
 
@@ -174,6 +190,11 @@ public final class SourceReader implements AutoCloseable {
         if (sel.latest() != null) {
             sql.append(" AND s.__recent <= ?");
             params.add(sel.latest().longValue());
+        }
+        if (sel.keys() != null) {
+            // after the numbering of repeated keys above, so a row keeps the source id a full read gives it
+            sql.append(" AND s.__k = ANY (?)");
+            params.add(sel.keys().toArray(String[]::new));
         }
         if (!forCount) {
             sql.append(" ORDER BY s.__ord, s.__n");
