@@ -6,6 +6,7 @@ import dev.townhall.legacy.imports.ImportPlan;
 import dev.townhall.legacy.imports.Importer;
 import dev.townhall.legacy.imports.QuarantineAcceptance;
 import dev.townhall.legacy.imports.QuarantineReview;
+import dev.townhall.legacy.imports.SalvageReview;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,11 +27,14 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
-/** {@code ./townhall quarantine list | show | export | accept}: review the legacy rows the importer set aside. */
+/**
+ * {@code ./townhall quarantine list | show | export | accept}: review the legacy rows the importer set aside;
+ * {@code quarantine values | links}: what it kept aside of the rows it imported.
+ */
 @Command(name = "quarantine", description = "Review the legacy rows the importer set aside: list, show one, export for"
-        + " a spreadsheet, accept one with corrections.",
+        + " a spreadsheet, accept one with corrections; and what it kept aside of imported rows: values, links.",
         subcommands = {QuarantineCommand.ListRows.class, QuarantineCommand.Show.class, QuarantineCommand.Export.class,
-                QuarantineCommand.Accept.class})
+                QuarantineCommand.Accept.class, QuarantineCommand.Values.class, QuarantineCommand.Links.class})
 final class QuarantineCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -182,6 +186,104 @@ final class QuarantineCommand implements Runnable {
             spec.commandLine().getOut().println("accepted " + row + ": " + (t.outcome().equals("merged")
                     ? "merged into " : "imported as ") + t.table() + " " + t.id() + " (import run " + outcome.runId()
                     + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "values", description = "The values imported rows went without (legacy.value_issues): a count per"
+            + " source, column and reason, then the values with the row each concerns and what was stored instead.")
+    static final class Values implements Callable<Integer> {
+        private static final int SHOWN_CHARS = 60;
+
+        @Mixin
+        DatabaseOptions options;
+
+        @Option(names = "--source", paramLabel = "TABLE", description = "A source table: robbie.activities or activities.")
+        String source;
+
+        @Option(names = "--reason", paramLabel = "CODE", description = "A reason code, e.g. invalid_email, default_name.")
+        String reason;
+
+        @Option(names = "--column", paramLabel = "COLUMN", description = "A TownHall column, e.g. email.")
+        String column;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "Values listed after the counts (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            List<SalvageReview.ValueIssue> issues = SalvageReview.of(options.service().ready()).values(
+                    Optional.ofNullable(source), Optional.ofNullable(reason), Optional.ofNullable(column));
+            PrintWriter out = spec.commandLine().getOut();
+            Map<String, Integer> counts = new TreeMap<>();
+            issues.forEach(v -> counts.merge(v.source() + "\t" + v.targetTable() + "." + (v.column() == null ? "(row)"
+                    : v.column()) + "\t" + v.reasonCode(), 1, Integer::sum));
+            TextTable summary = TextTable.of("source", "column", "reason", "values");
+            counts.forEach((key, n) -> {
+                String[] parts = key.split("\t");
+                summary.row(parts[0], parts[1], parts[2], Integer.toString(n));
+            });
+            summary.print(out);
+            out.println();
+            TextTable table = TextTable.of("source", "source id", "row", "column", "raw value", "stored instead", "reason");
+            issues.stream().limit(Math.max(limit, 0)).forEach(v -> table.row(v.source(), v.sourceId(),
+                    v.targetTable() + " " + v.targetId(), v.column() == null ? "(row)" : v.column(),
+                    shown(v.rawValue()), shown(v.storedValue()), v.reasonCode()));
+            table.print(out);
+            out.println(issues.size() + " values" + (issues.size() > limit ? " (" + limit + " listed; --limit N)" : ""));
+            return 0;
+        }
+
+        private static String shown(String value) {
+            if (value == null) {
+                return "-";
+            }
+            String line = value.replaceAll("\\s+", " ");
+            return line.length() <= SHOWN_CHARS ? line : line.substring(0, SHOWN_CHARS - 1) + "…";
+        }
+    }
+
+    @Command(name = "links", description = "References imported empty until their parent arrives"
+            + " (legacy.deferred_links): a count per source, column, parent and status, then the links.")
+    static final class Links implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions options;
+
+        @Option(names = "--source", paramLabel = "TABLE", description = "A source table: robbie.activities or activities.")
+        String source;
+
+        @Option(names = "--status", paramLabel = "pending|resolved|all", defaultValue = "pending")
+        String status;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "Links listed after the counts (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            List<SalvageReview.Link> links = SalvageReview.of(options.service().ready()).links(
+                    Optional.ofNullable(source), status);
+            PrintWriter out = spec.commandLine().getOut();
+            Map<String, Integer> counts = new TreeMap<>();
+            links.forEach(l -> counts.merge(String.join("\t", l.source(), l.targetTable() + "." + l.column(),
+                    l.parent(), l.reasonCode(), l.status()), 1, Integer::sum));
+            TextTable summary = TextTable.of("source", "column", "parent", "why", "status", "links");
+            counts.forEach((key, n) -> {
+                String[] parts = key.split("\t");
+                summary.row(parts[0], parts[1], parts[2], parts[3], parts[4], Integer.toString(n));
+            });
+            summary.print(out);
+            out.println();
+            TextTable table = TextTable.of("source", "source id", "row", "column", "parent", "key", "status");
+            links.stream().limit(Math.max(limit, 0)).forEach(l -> table.row(l.source(), l.sourceId(),
+                    l.targetTable() + " " + l.targetId(), l.column(), l.parent(), l.parentKey(), l.status()));
+            table.print(out);
+            out.println(links.size() + " links" + (links.size() > limit ? " (" + limit + " listed; --limit N)" : ""));
             return 0;
         }
     }

@@ -55,6 +55,38 @@ class QuarantineCommandTest {
                 "{\"id\": 41, \"subject\": \"=HYPERLINK(\\\"http://x\\\")\", \"contact_id\": 999}");
         quarantine(run, "activities", "=1+2", "orphan_reference", "deal_id 7 points at nothing", "{\"id\": 42}");
         quarantine(run, "contacts", "9", "invalid_email", "email \"not, an email\" is invalid", "{\"id\": 9}");
+        exec(db, """
+                INSERT INTO legacy.value_issues (run_id, source_db, source_table, source_id, target_table, target_id,
+                                                 column_name, source_column, raw_value, stored_value, reason_code, reason)
+                VALUES (?, 'robbie', 'hubspot_contacts', '7', 'crm.contacts', ?, 'email', 'email', 'bad at acme',
+                        NULL, 'invalid_email', 'no @'),
+                       (?, 'robbie', 'hubspot_contacts', '8', 'crm.contacts', ?, 'first_name', 'firstname', NULL,
+                        'jane.doe', 'default_name', 'no usable first_name; stored the default')""",
+                run, UUID.randomUUID(), run, UUID.randomUUID());
+        exec(db, """
+                INSERT INTO legacy.deferred_links (run_id, source_db, source_table, source_id, target_table, target_id,
+                                                   column_name, parent_source_db, parent_source_table, parent_key,
+                                                   reason_code)
+                VALUES (?, 'robbie', 'activities', '100', 'crm.activities', ?, 'contact_id', 'robbie',
+                        'hubspot_contacts', '999', 'orphan_reference')""", run, UUID.randomUUID());
+    }
+
+    @Test
+    void valuesAndLinksListWhatImportedRowsWentWithout() {
+        CliRun values = CliRun.against(db, "quarantine", "values");
+        assertThat(values.status()).as(values.err()).isZero();
+        assertThat(values.out()).containsPattern("crm\\.contacts\\.email\\s+\\|?\\s*invalid_email\\s+\\|?\\s*1")
+                .contains("jane.doe", "bad at acme", "2 values");
+        assertThat(CliRun.against(db, "quarantine", "values", "--reason", "default_name").out())
+                .contains("1 values").doesNotContain("bad at acme");
+
+        CliRun links = CliRun.against(db, "quarantine", "links");
+        assertThat(links.status()).as(links.err()).isZero();
+        assertThat(links.out()).contains("robbie.hubspot_contacts", "999", "orphan_reference", "1 links");
+        assertThat(CliRun.against(db, "quarantine", "links", "--status", "resolved").out()).contains("0 links");
+        CliRun wrong = CliRun.against(db, "quarantine", "links", "--status", "done");
+        assertThat(wrong.status()).isEqualTo(ErrorCode.INVALID_INPUT.exitStatus());
+        assertThat(wrong.err()).contains("status is pending, resolved or all");
     }
 
     @Test
