@@ -45,6 +45,8 @@ class ImportLegacyMessesTest {
                 INSERT INTO activities (id, type, subject, body, contact_id, "timestamp", metadata) VALUES
                   (100, 'email', 'donâ€™t forget', repeat('x', 1000000), 10, 1600000000000, '{not json'),
                   (101, 'MEETING', 'seconds, not milliseconds', NULL, 10, 1600000000, '{"room": 4}');
+                INSERT INTO hubspot_deals (deal_id, dealname, amount, dealstage, closedate, createdate) VALUES
+                  (900, 'Closed before it opened', '1e309', 'closedlost', '01/01/1990', '1893455999000');
                 INSERT INTO tasks (id, title, status, completed, assigned_to) VALUES
                   (1, 'Call René back', 'COMPLETED', false, 'nobody');
                 INSERT INTO chat_history (id, session_id, user_id, role, message, created_at) VALUES
@@ -109,6 +111,11 @@ class ImportLegacyMessesTest {
                 .isEqualTo("done no owner");
         assertThat(LegacySql.column(owner, "SELECT reason_code FROM legacy.value_issues WHERE source_table = 'tasks'"
                 + " ORDER BY 1")).containsExactly("contradiction", "unknown_user");
+        // a deal that closed (1990) before it was created (2029): the close date is set aside, the deal kept
+        assertThat(outcome(owner, "hubspot_deals", "900")).isEqualTo("imported");
+        assertThat(LegacySql.column(owner, "SELECT column_name || ' ' || reason_code FROM legacy.value_issues"
+                + " WHERE source_table = 'hubspot_deals' ORDER BY 1")).containsExactly("amount_cents absurd_amount",
+                "closed_at contradiction");
         // 02:30 did not exist in New York that night: the gap moves it forward to 03:30 EDT
         assertThat(LegacySql.text(owner, "SELECT created_at::text FROM comms.messages"))
                 .isEqualTo("2024-03-10 07:30:00+00");

@@ -281,7 +281,7 @@ public final class Normalisers {
             return s == null ? null : c.user(s);
         });
         DEFS.put("task_status", new Def("task_status", Kind.TEXT, Set.of(), 2, true, Normalisers::taskStatus));
-        DEFS.put("closed_at", new Def("closed_at", Kind.TIMESTAMP, Set.of("closed", "zone"), 2, true,
+        DEFS.put("closed_at", new Def("closed_at", Kind.TIMESTAMP, Set.of("closed", "zone"), 3, true,
                 Normalisers::closedAt));
     }
 
@@ -619,7 +619,29 @@ public final class Normalisers {
         } catch (InvalidValue e) {
             return null; // the stage column reports an unmapped stage
         }
-        return stages.contains(mapped) ? moment(inputs.get(1), c) : null;
+        if (!stages.contains(mapped)) {
+            return null;
+        }
+        Instant closedAt = moment(inputs.get(1), c);
+        Instant openedAt = openedAt(inputs.get(2), c);
+        if (closedAt != null && openedAt != null && closedAt.isBefore(openedAt)) {
+            // one of the two dates is wrong and nothing says which: the close date is the one set aside
+            throw new InvalidValue("contradiction", "closed " + closedAt + ", before the deal was created ("
+                    + openedAt + ")");
+        }
+        return closedAt;
+    }
+
+    /** The creation date a close date must not precede; an unreadable one constrains nothing. */
+    private static Instant openedAt(Object v, ValueContext c) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            return moment(v, c);
+        } catch (InvalidValue e) {
+            return null; // the created date's own column reports it
+        }
     }
 
     /** Used by the importer for values given as constants or defaults in the mapping file. */
