@@ -38,6 +38,8 @@ class ImportLegacyMessesTest {
                   ('5f1a2b3c4d5e6f7a8b9c0d1e', 'Hooli', 'hooli.xyz', 55);
                 INSERT INTO hubspot_contacts (id, firstname, lastname, email, phone, company_id) VALUES
                   (10, 'RenÃ©', 'MÃ¼ller', '  RENE@Cafe-Lumiere.FR ', '+33 1 42 68 53 00', 1);
+                INSERT INTO hubspot_contacts (id, firstname, lastname, email) VALUES
+                  (11, 'Pasted', repeat('Lorem ipsum ', 20000), 'pasted@example.org');
                 INSERT INTO apollo_contacts (id, first_name, last_name, email, phone_numbers) VALUES
                   ('p1', 'rene', 'muller', 'rene@cafe-lumiere.fr', '["(415) 555-0100", "call me"]');
                 INSERT INTO manual_contacts (id, full_name, email, company_name) VALUES
@@ -72,6 +74,16 @@ class ImportLegacyMessesTest {
     }
 
     @Test
+    void textPastedIntoANameIsNoNameButTheContactIsKept(Database db) {
+        Endpoint owner = db.owner();
+        assertThat(outcome(owner, "hubspot_contacts", "11")).isEqualTo("imported");
+        assertThat(LegacySql.text(owner, "SELECT first_name || '|' || last_name || '|' || email FROM crm.contacts"
+                + " WHERE id = '" + target(owner, "hubspot_contacts", "11") + "'")).isEqualTo("Pasted||pasted@example.org");
+        assertThat(LegacySql.text(owner, "SELECT reason_code || ' ' || length(raw_value) FROM legacy.value_issues"
+                + " WHERE source_table = 'hubspot_contacts' AND source_id = '11'")).isEqualTo("implausible_name 240000");
+    }
+
+    @Test
     void repeatedIdsWithoutAKeyAreOneRecord(Database db) {
         Endpoint owner = db.owner();
         assertThat(outcome(owner, "apollo_companies", "5f1a2b3c4d5e6f7a8b9c0d1e#2")).isEqualTo("merged");
@@ -85,7 +97,7 @@ class ImportLegacyMessesTest {
         assertThat(outcome(owner, "apollo_contacts", "p1#1")).isEqualTo("merged");
         assertThat(outcome(owner, "manual_contacts", "1")).isEqualTo("merged");
         assertThat(LegacySql.text(owner, "SELECT first_name || ' ' || last_name || '|' || email || '|' || phone"
-                + " FROM crm.contacts")).isEqualTo("René Müller|rene@cafe-lumiere.fr|+33142685300");
+                + " FROM crm.contacts WHERE email = 'rene@cafe-lumiere.fr'")).isEqualTo("René Müller|rene@cafe-lumiere.fr|+33142685300");
         // phones in every format: the unreadable one is kept aside, the other source's number recorded beside the kept one
         assertThat(LegacySql.column(owner, "SELECT reason_code || ' ' || raw_value FROM legacy.value_issues"
                 + " WHERE source_table = 'apollo_contacts' ORDER BY 1")).containsExactly("invalid_phone call me");

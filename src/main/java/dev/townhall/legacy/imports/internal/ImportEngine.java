@@ -530,10 +530,13 @@ public final class ImportEngine {
         }
     }
 
-    /** Data exceptions (22) and integrity violations (23): a row's fault, not the run's. */
+    /**
+     * Data exceptions (22), integrity violations (23) and program limits a value exceeds (54: a value too large for
+     * an index entry): a row's fault, not the run's.
+     */
     private static boolean isDataError(SQLException e) {
         String state = e.getSQLState();
-        return state != null && (state.startsWith("22") || state.startsWith("23"));
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
     }
 
     // ---- order and selection -------------------------------------------------------------------------------------

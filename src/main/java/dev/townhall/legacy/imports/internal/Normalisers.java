@@ -67,6 +67,8 @@ public final class Normalisers {
         }
     }
 
+    /** The longest name or label kept: longer text is no name (and would not fit a btree index entry). */
+    static final int LONGEST_NAME = 200;
     private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final Pattern EMAIL = Pattern.compile(
             "[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,63}");
@@ -308,9 +310,21 @@ public final class Normalisers {
         return t.isEmpty() || c.isPlaceholder(t) ? null : t;
     }
 
-    private static String name(Object v, ValueContext c) {
+    /**
+     * A name or label: text with its runs of white space made one space. Longer than {@link #LONGEST_NAME} characters
+     * it is no name but pasted text (and would not fit the name indexes): refused.
+     */
+    private static String name(Object v, ValueContext c) throws InvalidValue {
         String t = text(v, c);
-        return t == null ? null : SPACES.matcher(t).replaceAll(" ");
+        if (t == null) {
+            return null;
+        }
+        String name = SPACES.matcher(t).replaceAll(" ");
+        if (name.length() > LONGEST_NAME) {
+            throw new InvalidValue("implausible_name", name.length() + " characters ('" + name.substring(0, 40)
+                    + "…') is no name");
+        }
+        return name;
     }
 
     private static String blankToNull(String s) {
