@@ -29,6 +29,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One import run, start to finish: check the mapping against every catalog (nothing is written before that
@@ -102,7 +107,9 @@ public final class ImportEngine {
     private final Map<String, Long> rowsWritten = new TreeMap<>();
     /** Activities inserted or updated this run: their contacts', companies' and deals' engagement is stale. */
     private boolean activitiesWritten;
-    private long writeNanos;
+    /** Writes a table's batches while the next one is mapped (one thread: batches land in order). */
+    private ExecutorService writer;
+    private final AtomicLong writeNanos = new AtomicLong();
     private long totalRead;
     private long totalImported;
     private long totalMerged;
@@ -138,6 +145,11 @@ public final class ImportEngine {
             } catch (SQLException e) {
                 throw failure("checking the mapping against the databases", e);
             }
+            writer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "townhall-import-writer");
+                t.setDaemon(true);
+                return t;
+            });
             Connection ledgerConnection = target.connect();
             try {
                 ledger = Ledger.lock(ledgerConnection, prepared.townId);
@@ -149,6 +161,9 @@ public final class ImportEngine {
         } catch (SQLException e) {
             throw failure("importing", e);
         } finally {
+            if (writer != null) {
+                writer.shutdownNow();
+            }
             closeQuietly(data);
             if (ledger != null) {
                 closeQuietly(ledger.connection());
@@ -266,22 +281,123 @@ public final class ImportEngine {
         long total = SourceReader.count(source, table, selection);
         long started = System.nanoTime();
         Counter counter = new Counter(table, total, done, started);
-        RowProcessor processor = new RowProcessor(prepared, table, state, users, runId, runStart);
+        Pipeline pipeline = new Pipeline(table, counter);
         Batch batch = new Batch(table);
         try (SourceReader reader = SourceReader.open(source, table, selection)) {
             for (SourceRow row = reader.next(); row != null; row = reader.next()) {
-                processor.process(row, batch, null);
+                pipeline.processor.process(row, batch, null);
                 batch.lastKey = row.rawKey();
                 batch.lastOrdinal = row.ordinal();
                 if (batch.rows.size() >= options.batchRows() || batch.bytes >= BATCH_BYTES) {
-                    processor = flush(batch, false, counter, processor);
-                    batch = new Batch(table);
+                    batch = pipeline.submit(batch);
                 }
             }
+            pipeline.finish(batch);
+        } finally {
+            pipeline.drain();
         }
-        flush(batch, true, counter, processor);
         progress.update(table.qualified(), counter.done, Math.max(counter.total, counter.done), counter.imported,
                 counter.merged, counter.quarantined, Duration.ofNanos(System.nanoTime() - started), true);
+    }
+
+    /**
+     * A table's batches written on the {@link #writer} thread while the next batch is mapped on this one: the
+     * database works while the rows are read and mapped. At most one batch is in flight; a batch is handed over only
+     * after the one before it has landed, so they commit in order with their checkpoints. Mapping the next batch
+     * needs nothing of the one being written but the run state, which already holds its rows; only the merge
+     * targets' link to their pending row is cut before the hand-over (a later merge becomes an UPDATE, written after
+     * that batch commits). If the database refuses the batch in flight, it is replayed row by row on this thread
+     * with the state reloaded, and the batch mapped meanwhile is mapped again against that state.
+     */
+    private final class Pipeline {
+        private final Prepared.Table table;
+        private final Counter counter;
+        RowProcessor processor;
+        private Batch inFlight;
+        private Future<SQLException> write;
+
+        Pipeline(Prepared.Table table, Counter counter) {
+            this.table = table;
+            this.counter = counter;
+            this.processor = new RowProcessor(prepared, table, state, users, runId, runStart);
+        }
+
+        /** Hands a full batch to the writer once the previous one has landed; returns the batch to map into next. */
+        Batch submit(Batch full) throws SQLException {
+            Batch b = land(full);
+            detach(b);
+            long rowsDone = counter.done + b.read;
+            inFlight = b;
+            write = writer.submit(() -> writeBatch(b, false, rowsDone));
+            return new Batch(table);
+        }
+
+        /** Lands the batch in flight, then writes the last one on this thread. */
+        void finish(Batch last) throws SQLException {
+            processor = flush(land(last), true, counter, processor);
+        }
+
+        /** After a failure: lets the write in flight end before the connection is rolled back or closed. */
+        void drain() {
+            if (write != null) {
+                try {
+                    write.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException e) {
+                    LOG.debug("{}: the batch in flight failed too: {}", table.qualified(), e.getCause().getMessage());
+                }
+                write = null;
+            }
+        }
+
+        /**
+         * Waits for the batch in flight and settles it, or replays it if the database refused it; returns
+         * {@code next} (mapped meanwhile) as it is, or mapped again against the state the replay reloaded.
+         */
+        private Batch land(Batch next) throws SQLException {
+            if (write == null) {
+                return next;
+            }
+            SQLException refused = await(write);
+            Batch landed = inFlight;
+            write = null;
+            inFlight = null;
+            if (refused == null) {
+                settle(landed, counter);
+                return next;
+            }
+            LOG.debug("{}: batch refused ({}); replaying it row by row", table.qualified(), refused.getMessage());
+            processor = replay(landed, false, counter);
+            Batch again = new Batch(table);
+            for (SourceRow row : next.rows) {
+                processor.process(row, again, null);
+            }
+            again.lastKey = next.lastKey;
+            again.lastOrdinal = next.lastOrdinal;
+            return again;
+        }
+    }
+
+    private static SQLException await(Future<SQLException> write) throws SQLException {
+        try {
+            return write.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TownHallException(ErrorCode.INTERNAL, "the import was interrupted while a batch was written", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
     }
 
     /** An open quarantine entry to retry: {@code row} is the reviewer's fixed row where set, else the original. */
@@ -408,23 +524,43 @@ public final class ImportEngine {
      * takes are kept, the one it refuses is quarantined with the database's reason.
      */
     private RowProcessor flush(Batch b, boolean complete, Counter counter, RowProcessor processor) throws SQLException {
-        Savepoint savepoint = options.dryRun() ? data.setSavepoint() : null;
-        try {
-            long t0 = System.nanoTime();
-            BatchWriter.write(data, b, runId, complete, counter.done + b.read);
-            endBatch(savepoint);
-            writeNanos += System.nanoTime() - t0;
-            LOG.debug("{}: batch of {} rows written; {} ms writing so far", b.table.qualified(), b.read,
-                    writeNanos / 1_000_000);
+        detach(b);
+        SQLException refused = writeBatch(b, complete, counter.done + b.read);
+        if (refused == null) {
             settle(b, counter);
             return processor;
+        }
+        LOG.debug("{}: batch refused ({}); replaying it row by row", b.table.qualified(), refused.getMessage());
+        return replay(b, complete, counter);
+    }
+
+    /**
+     * Writes and ends one batch's transaction (a dry run: its savepoint). A refusal that is the rows' fault is
+     * rolled back and returned, not thrown; anything else is thrown. Runs on the writer thread or this one.
+     */
+    private SQLException writeBatch(Batch b, boolean complete, long rowsDone) throws SQLException {
+        Savepoint savepoint = options.dryRun() ? data.setSavepoint() : null;
+        long t0 = System.nanoTime();
+        try {
+            BatchWriter.write(data, b, runId, complete, rowsDone);
+            endBatch(savepoint);
         } catch (SQLException e) {
             if (!isDataError(e)) {
                 throw e;
             }
-            LOG.debug("{}: batch refused ({}); replaying it row by row", b.table.qualified(), e.getMessage());
             undo(savepoint);
-            return replay(b, complete, counter);
+            return e;
+        }
+        long writing = writeNanos.addAndGet(System.nanoTime() - t0);
+        LOG.debug("{}: batch of {} rows written; {} ms writing so far", b.table.qualified(), b.read,
+                writing / 1_000_000);
+        return null;
+    }
+
+    /** Later rows merge into this batch's targets by UPDATE: the rows here are about to be written. */
+    private static void detach(Batch b) {
+        for (RunState.MergeTarget m : b.pendingTargets) {
+            m.pendingRow = null;
         }
     }
 
@@ -440,28 +576,24 @@ public final class ImportEngine {
             processor.process(row, one, retryEntry(table, row));
             one.lastKey = failed.lastKey == null ? null : row.rawKey();
             one.lastOrdinal = row.ordinal();
-            Savepoint savepoint = options.dryRun() ? data.setSavepoint() : null;
-            try {
-                BatchWriter.write(data, one, runId, complete && last, counter.done + one.read);
-                endBatch(savepoint);
+            detach(one);
+            SQLException refused = writeBatch(one, complete && last, counter.done + one.read);
+            if (refused == null) {
                 settle(one, counter);
-            } catch (SQLException e) {
-                if (!isDataError(e)) {
-                    throw e;
-                }
-                undo(savepoint);
-                state = RunState.load(data, prepared);
-                processor = new RowProcessor(prepared, table, state, users, runId, runStart);
-                Batch rejected = new Batch(table);
-                processor.reject(row, "rejected_by_target", "the TownHall database refused the row: "
-                        + firstLine(e) + " [SQLState " + e.getSQLState() + "]", retryEntry(table, row) != null,
-                        rejected);
-                rejected.lastKey = one.lastKey;
-                rejected.lastOrdinal = one.lastOrdinal;
-                BatchWriter.write(data, rejected, runId, complete && last, counter.done + rejected.read);
-                endBatch(null);
-                settle(rejected, counter);
+                continue;
             }
+            state = RunState.load(data, prepared);
+            processor = new RowProcessor(prepared, table, state, users, runId, runStart);
+            Batch rejected = new Batch(table);
+            processor.reject(row, "rejected_by_target", "the TownHall database refused the row: "
+                    + firstLine(refused) + " [SQLState " + refused.getSQLState() + "]", retryEntry(table, row) != null,
+                    rejected);
+            rejected.lastKey = one.lastKey;
+            rejected.lastOrdinal = one.lastOrdinal;
+            detach(rejected);
+            BatchWriter.write(data, rejected, runId, complete && last, counter.done + rejected.read);
+            endBatch(null);
+            settle(rejected, counter);
         }
         return processor;
     }
@@ -472,9 +604,6 @@ public final class ImportEngine {
     }
 
     private void settle(Batch b, Counter counter) throws SQLException {
-        for (RunState.MergeTarget m : b.pendingTargets) {
-            m.pendingRow = null;
-        }
         counter.done += b.read;
         counter.imported += b.imported;
         counter.merged += b.merged;
