@@ -56,6 +56,9 @@ class ImportSalvageValuesTest {
                   (100, '', '$1,000.00', 'qualifiedtobuy', 1, 10, '2019-06-04T02:42:59Z'),
                   (101, 'Refund', '-500', 'qualifiedtobuy', 1, 10, NULL),
                   (102, 'Custom pipeline', '100', '50500693', 1, 10, NULL);
+                INSERT INTO hubspot_deals (deal_id, dealname, amount, dealstage, company_id, createdate, closedate) VALUES
+                  (103, 'Won in April', '100', 'closedwon', 1, '20/01/2021', '03/04/2021'),
+                  (104, 'Won late in April', '100', 'closedwon', 1, '28/02/2021', '25/04/2021');
                 INSERT INTO activities (id, type, subject, contact_id, "timestamp") VALUES
                   (200, 'EMAIL', 'epoch zero', 10, 0),
                   (201, 'CALL', 'millis', 10, 1614834367000),
@@ -160,6 +163,12 @@ class ImportSalvageValuesTest {
                 + " dates; stored 2021-04-03T00:00:00Z");
         assertThat(report.dateOrders()).filteredOn(o -> o.table().equals("robbie.hubspot_contacts"))
                 .extracting(ImportReport.DateOrder::order).containsExactly("month_first", "day_first");
+        // a closed deal's close date is read in its own column's order, like its expected close date
+        assertThat(LegacySql.text(owner, "SELECT expected_close_date || ' ' || closed_at FROM crm.deals"
+                + " WHERE name = 'Won in April'")).isEqualTo("2021-04-03 2021-04-03 00:00:00+00");
+        assertThat(report.dateOrders()).filteredOn(o -> o.table().equals("robbie.hubspot_deals"))
+                .extracting(ImportReport.DateOrder::column).as("the stage is no date column")
+                .containsOnly("closedate", "createdate");
     }
 
     @Test

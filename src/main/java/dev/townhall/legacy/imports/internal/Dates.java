@@ -112,6 +112,12 @@ public final class Dates {
             }
         }
         Order order = t.contains("/") ? orders.slashes() : orders.dots();
+        Instant read = numeric(m, order, zone);
+        // a part above 12 can only be the day: such a date means one thing whatever order the column has
+        return read != null ? read : numeric(m, order == Order.MONTH_FIRST ? Order.DAY_FIRST : Order.MONTH_FIRST, zone);
+    }
+
+    private static Instant numeric(Matcher m, Order order, ZoneId zone) {
         String first = m.group(1);
         String second = m.group(2);
         return order == Order.MONTH_FIRST

@@ -41,8 +41,11 @@ public final class Normalisers {
         /** The user a text id names; refuses unknown ids with {@code unknown_user}. */
         UUID user(String textId) throws InvalidValue;
 
-        /** How the column being read orders the day and month of slashed and dotted dates. */
-        default Dates.Orders dateOrders() {
+        /**
+         * How the column that gave input {@code input} of the normaliser (0 for a normaliser of one input) orders the
+         * day and month of slashed and dotted dates.
+         */
+        default Dates.Orders dateOrders(int input) {
             return Dates.Orders.DEFAULT;
         }
 
@@ -124,9 +127,9 @@ public final class Normalisers {
         def("phone", Kind.TEXT, Set.of("default_country"), Normalisers::phone);
         def("domain", Kind.TEXT, Set.of(), Normalisers::domain);
         def("url", Kind.TEXT, Set.of(), Normalisers::url);
-        def("timestamp", Kind.TIMESTAMP, Set.of("zone"), (v, c) -> moment(v, c));
+        def("timestamp", Kind.TIMESTAMP, Set.of("zone"), (v, c) -> moment(v, c, 0));
         def("date", Kind.DATE, Set.of("zone"), (v, c) -> {
-            Instant t = moment(v, c);
+            Instant t = moment(v, c, 0);
             return t == null ? null : LocalDate.ofInstant(t, c.zone());
         });
         def("epoch_millis", Kind.TIMESTAMP, Set.of("seconds_below"), Normalisers::epochMillis);
@@ -466,12 +469,13 @@ public final class Normalisers {
 
     // ---- time ----------------------------------------------------------------------------------------------------
 
-    private static Instant moment(Object v, ValueContext c) throws InvalidValue {
+    /** Input {@code input}'s value as a moment, read in its column's day/month order. */
+    private static Instant moment(Object v, ValueContext c, int input) throws InvalidValue {
         String t = text(v, c);
         if (t == null) {
             return null;
         }
-        Dates.Orders orders = c.dateOrders();
+        Dates.Orders orders = c.dateOrders(input);
         Instant instant = Dates.parse(t, c.zone(), orders);
         if (instant == null) {
             throw new InvalidValue("unparseable_date", "'" + t + "' is not a date in any known format");
@@ -636,7 +640,7 @@ public final class Normalisers {
         if (!stages.contains(mapped)) {
             return null;
         }
-        Instant closedAt = moment(inputs.get(1), c);
+        Instant closedAt = moment(inputs.get(1), c, 1);
         Instant openedAt = openedAt(inputs.get(2), c);
         if (closedAt != null && openedAt != null && closedAt.isBefore(openedAt)) {
             // one of the two dates is wrong and nothing says which: the close date is the one set aside
@@ -652,7 +656,7 @@ public final class Normalisers {
             return null;
         }
         try {
-            return moment(v, c);
+            return moment(v, c, 2);
         } catch (InvalidValue e) {
             return null; // the created date's own column reports it
         }

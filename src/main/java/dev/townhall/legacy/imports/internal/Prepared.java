@@ -250,7 +250,8 @@ public final class Prepared {
         Set<String> columns = new java.util.TreeSet<>();
         for (ColumnMap c : t.allColumns()) {
             if (c.normalise().stream().anyMatch(DATE_NORMALISERS::contains)) {
-                columns.addAll(c.from());
+                // closed_at reads [stage, close date, created date]: the stage is no date column
+                columns.addAll(c.normalise().contains("closed_at") ? c.from().subList(1, c.from().size()) : c.from());
                 columns.addAll(c.fallbackFrom());
             }
         }

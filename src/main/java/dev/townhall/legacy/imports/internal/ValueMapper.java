@@ -443,13 +443,9 @@ final class ValueMapper {
         }
 
         @Override
-        public Dates.Orders dateOrders() {
-            for (String column : sourceColumn.split(",")) {
-                if (table.dateOrders.containsKey(column)) {
-                    return table.dateOrders(column);
-                }
-            }
-            return Dates.Orders.DEFAULT;
+        public Dates.Orders dateOrders(int input) {
+            String[] columns = sourceColumn.split(",");
+            return input < columns.length ? table.dateOrders(columns[input]) : Dates.Orders.DEFAULT;
         }
 
         @Override

@@ -58,6 +58,10 @@ class SalvageRulesTest {
         assertThat(Dates.parse("25/04/2021", UTC, european)).isEqualTo(Instant.parse("2021-04-25T00:00:00Z"));
         assertThat(Dates.parse("04.03.2021 05:06", UTC, new Dates.Orders(Dates.Order.MONTH_FIRST,
                 Dates.Order.MONTH_FIRST, null, null))).isEqualTo(Instant.parse("2021-04-03T05:06:00Z"));
+        assertThat(Dates.parse("25/12/2020", UTC)).as("a day above 12 in a month-first column means one thing")
+                .isEqualTo(Instant.parse("2020-12-25T00:00:00Z"));
+        assertThat(Dates.parse("12/25/2020", UTC, european)).isEqualTo(Instant.parse("2020-12-25T00:00:00Z"));
+        assertThat(Dates.parse("31/04/2020", UTC, european)).as("no 31 April in either order").isNull();
         assertThat(european.noteFor("03/04/2021")).isEqualTo(dayFirst.note());
         assertThat(european.noteFor("25/04/2021")).as("unambiguous").isNull();
         assertThat(european.noteFor("04/04/2021")).as("day = month reads the same either way").isNull();
