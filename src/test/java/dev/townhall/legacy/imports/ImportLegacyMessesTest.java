@@ -110,8 +110,9 @@ class ImportLegacyMessesTest {
         Endpoint owner = db.owner();
         assertThat(LegacySql.text(owner, "SELECT length(body) || ' ' || subject FROM crm.activities WHERE id = '"
                 + target(owner, "activities", "100") + "'")).isEqualTo(LONG_BODY.length() + " don’t forget");
-        assertThat(LegacySql.text(owner, "SELECT raw_value FROM legacy.value_issues WHERE source_table = 'activities'"
-                + " AND reason_code = 'invalid_json'")).isEqualTo("{not json");
+        assertThat(LegacySql.text(owner, "SELECT raw_value || ' -> ' || stored_value FROM legacy.value_issues"
+                + " WHERE source_table = 'activities' AND reason_code = 'invalid_json'"))
+                .as("what was stored instead").isEqualTo("{not json -> {}");
         assertThat(LegacySql.text(owner, "SELECT occurred_at::text FROM crm.activities WHERE id = '"
                 + target(owner, "activities", "101") + "'")).isEqualTo("2020-09-13 12:26:40+00");
     }

@@ -48,10 +48,10 @@ class ImportSalvageValuesTest {
                   (13, ' ', '', 'no email', NULL, NULL),
                   (14, 'Bad', 'Phone', 'bad.phone@acme.com', 'call me maybe', NULL),
                   (15, '', 'Smith', 'noemail@example.com', NULL, NULL);
-                INSERT INTO apollo_contacts (id, first_name, last_name, email, linkedin_url) VALUES
-                  ('p1', '', 'Roe', 'Jane.Roe@acme.com', NULL),
-                  ('p2', '', '', 'someone at nowhere', 'https://www.linkedin.com/in/someone'),
-                  ('p3', 'Lin', 'Kedin', 'lin@kedin.com', 'not a url');
+                INSERT INTO apollo_contacts (id, first_name, last_name, email, linkedin_url, created_at) VALUES
+                  ('p1', '', 'Roe', 'Jane.Roe@acme.com', NULL, '1900-01-01'),
+                  ('p2', '', '', 'someone at nowhere', 'https://www.linkedin.com/in/someone', NULL),
+                  ('p3', 'Lin', 'Kedin', 'lin@kedin.com', 'not a url', '1900-01-01');
                 INSERT INTO hubspot_deals (deal_id, dealname, amount, dealstage, company_id, contact_id, createdate) VALUES
                   (100, '', '$1,000.00', 'qualifiedtobuy', 1, 10, '2019-06-04T02:42:59Z'),
                   (101, 'Refund', '-500', 'qualifiedtobuy', 1, 10, NULL),
@@ -89,7 +89,13 @@ class ImportSalvageValuesTest {
         assertThat(outcome(owner, "hubspot_contacts", "14")).isEqualTo("imported");
         assertThat(issues(owner, "hubspot_contacts", "14")).containsExactly("phone|invalid_phone|call me maybe");
         assertThat(outcome(owner, "apollo_contacts", "p3#1")).as("a bad URL is a value issue too").isEqualTo("imported");
-        assertThat(issues(owner, "apollo_contacts", "p3#1")).containsExactly("linkedin_url|invalid_url|not a url");
+        assertThat(issues(owner, "apollo_contacts", "p3#1")).containsExactly(
+                "created_at|implausible_date|1900-01-01 00:00:00+00", "linkedin_url|invalid_url|not a url");
+        assertThat(LegacySql.text(owner, "SELECT (v.stored_value::timestamptz = c.created_at) || ' '"
+                + " || (c.created_at > now() - interval '1 day') FROM legacy.value_issues v"
+                + " JOIN crm.contacts c ON c.id = v.target_id WHERE v.source_table = 'apollo_contacts'"
+                + " AND v.source_id = 'p3#1' AND v.column_name = 'created_at'"))
+                .as("a new row says what it stored instead: the import's time").isEqualTo("true true");
         assertThat(outcomeIn(owner, "robbie_allan", "contacts", "1")).isEqualTo("imported");
         // only a row with no name, no usable e-mail and no phone is no one
         assertThat(quarantine(owner, "hubspot_contacts", "13")).startsWith("no_identity|none of first_name, last_name,"
@@ -113,7 +119,11 @@ class ImportSalvageValuesTest {
         // a row that merges into an existing one keeps that row's name: no default is stored or flagged for it
         assertThat(outcome(owner, "apollo_contacts", "p1#1")).isEqualTo("merged");
         assertThat(target(owner, "apollo_contacts", "p1#1")).isEqualTo(target(owner, "hubspot_contacts", "11"));
-        assertThat(issues(owner, "apollo_contacts", "p1#1")).isEmpty();
+        assertThat(LegacySql.column(owner, "SELECT column_name || ' ' || reason_code || ' '"
+                + " || coalesce(stored_value, 'nothing stored') FROM legacy.value_issues"
+                + " WHERE source_table = 'apollo_contacts' AND source_id = 'p1#1'"))
+                .as("merged: the row it joined keeps its own created date").containsExactly(
+                        "created_at implausible_date nothing stored");
         // a company without a name is called by its domain
         assertThat(LegacySql.text(owner, "SELECT name FROM crm.companies WHERE id = '"
                 + target(owner, "hubspot_companies", "2") + "'")).isEqualTo("nameless.io");

@@ -142,32 +142,13 @@ public final class BatchWriter {
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + Identifiers.quoteQualified(first.table())
                     + " SET " + Identifiers.quote(first.column()) + " = CAST(? AS " + type + ") WHERE id = ?")) {
                 for (Batch.Update u : group) {
-                    ps.setString(1, textOf(u.value()));
+                    ps.setString(1, ValueCodec.text(u.value()));
                     ps.setObject(2, u.id());
                     ps.addBatch();
                 }
                 ps.executeBatch();
             }
         }
-    }
-
-    private static String textOf(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof List<?> list) {
-            return ValueCodec.arrayLiteral(list);
-        }
-        if (value instanceof Json j) {
-            return j.text();
-        }
-        if (value instanceof java.time.Instant t) {
-            return t.toString();
-        }
-        if (value instanceof java.math.BigDecimal d) {
-            return d.toPlainString();
-        }
-        return value.toString();
     }
 
     /** COPY {@code rows} (all of one table and shape) into their table; returns the number of rows the server took. */

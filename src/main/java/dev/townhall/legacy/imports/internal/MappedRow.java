@@ -22,6 +22,11 @@ final class MappedRow {
             this(table, column, sourceColumn, raw, code, reason, null);
         }
 
+        /** The same note, saying what was stored instead. */
+        Note storing(Object value) {
+            return new Note(table, column, sourceColumn, raw, code, reason, ValueCodec.text(value));
+        }
+
         ValueIssue issue(UUID runId, String sourceDb, String sourceTable, String sourceId, UUID targetId) {
             return new ValueIssue(runId, sourceDb, sourceTable, sourceId, table, targetId, column, sourceColumn, raw,
                     code, reason, stored);
@@ -35,7 +40,10 @@ final class MappedRow {
     record Deferred(String table, String column, Mapping.Ref ref, String parent, String code) {
     }
 
-    /** A default_from value a new row gets; a row that merges into an existing one keeps that row's values. */
+    /**
+     * A default_from value a new row gets, or the fallback a new row stores instead of a refused value ({@code note}
+     * the refusal); a row that merges into an existing one keeps that row's values.
+     */
     record Default(Prepared.Column column, Object value, Note note) {
     }
 
@@ -50,17 +58,26 @@ final class MappedRow {
     final List<Deferred> deferred = new ArrayList<>();
     /** Values for the main row's empty columns, applied only when it becomes a new row ({@link #applyDefaults}). */
     final List<Default> defaults = new ArrayList<>();
+    /** The main row's columns that fell back to the mapping's or the database's default after a refused value. */
+    final List<Default> fallbacks = new ArrayList<>();
 
     MappedRow(Prepared.Shape main) {
         this.main = new TargetRow(main);
     }
 
-    /** Fills the main row's empty columns with their defaults and flags each (legacy.value_issues). */
+    /**
+     * Fills the main row's empty columns with their defaults and flags each (legacy.value_issues); the notes of
+     * refused values say what the new row stores instead.
+     */
     void applyDefaults() {
         for (Default d : defaults) {
             main.set(d.column(), d.value());
             notes.add(d.note());
         }
         defaults.clear();
+        for (Default f : fallbacks) {
+            notes.set(notes.indexOf(f.note()), f.note().storing(f.value()));
+        }
+        fallbacks.clear();
     }
 }

@@ -20,6 +20,26 @@ public final class ValueCodec {
     private ValueCodec() {
     }
 
+    /** {@code value} as the text PostgreSQL reads it from (null for null). */
+    public static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof List<?> list) {
+            return arrayLiteral(list);
+        }
+        if (value instanceof Json j) {
+            return j.text();
+        }
+        if (value instanceof Instant t) {
+            return t.toString();
+        }
+        if (value instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        return value.toString();
+    }
+
     /** Appends {@code value} as one field of a COPY text-format row ({@code \N} for null). */
     public static void appendCopy(StringBuilder out, Object value) {
         if (value == null) {

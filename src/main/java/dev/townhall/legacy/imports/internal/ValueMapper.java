@@ -80,7 +80,12 @@ final class ValueMapper {
                     throw new RowQuarantine("missing_required", "no value for required " + table.group.table + "."
                             + missing(col, c));
                 } else {
-                    c.group.set(col, fallback(col));
+                    Object fallback = fallback(col);
+                    c.group.set(col, fallback);
+                    Note refused = refusal(c, table.group.table, col);
+                    if (refused != null) {
+                        c.notes.set(c.notes.indexOf(refused), refused.storing(fallback));
+                    }
                 }
             }
             List<Note> groupNotes = c.notes.subList(before, c.notes.size());
@@ -132,6 +137,12 @@ final class ValueMapper {
                 Object fallback = fallback(col);
                 if (fallback != null) {
                     c.main.set(col, fallback);
+                    Note refused = refusal(c, table.main.table, col);
+                    if (refused != null) {
+                        // what a new row stores instead of the refused value (an invalid JSON as {}, a sentinel
+                        // date as the import's time); a row merged into another stores nothing of it
+                        c.fallbacks.add(new MappedRow.Default(col, fallback, refused));
+                    }
                 } else if (col.required) {
                     c.missingRequired.add(missing(col, c));
                 }
@@ -224,6 +235,17 @@ final class ValueMapper {
         RunState.MergeTarget parent = index == null ? null : index.row(id);
         Object name = parent == null ? null : parent.value("name");
         return name == null ? null : name.toString();
+    }
+
+    /** The note saying why {@code col}'s own value in {@code targetTable} was refused, if it was; else null. */
+    private static Note refusal(MappedRow c, String targetTable, Prepared.Column col) {
+        for (int i = c.notes.size() - 1; i >= 0; i--) {
+            Note n = c.notes.get(i);
+            if (n.stored() == null && targetTable.equals(n.table()) && col.target.name().equals(n.column())) {
+                return n;
+            }
+        }
+        return null;
     }
 
     private Object fallback(Prepared.Column col) {
