@@ -60,6 +60,24 @@ final class QuarantineCommand implements Runnable {
         }
     }
 
+    /** The options values and links share: a source table, and one row (of it, when both are given). */
+    static final class RowFilter {
+        @Option(names = "--source", paramLabel = "TABLE", description = "A source table: robbie.activities or activities.")
+        String source;
+
+        @Option(names = "--row", paramLabel = "ID", description = "One row: its legacy source id (123, a3#2) or the"
+                + " uuid of the TownHall row it concerns; with --source, in that table.")
+        String row;
+
+        Optional<String> source() {
+            return Optional.ofNullable(source);
+        }
+
+        Optional<String> row() {
+            return Optional.ofNullable(row);
+        }
+    }
+
     @Command(name = "list", description = "The quarantined rows (open ones by default), a count per source and reason first.")
     static final class ListRows implements Callable<Integer> {
         @Mixin
@@ -198,8 +216,8 @@ final class QuarantineCommand implements Runnable {
         @Mixin
         DatabaseOptions options;
 
-        @Option(names = "--source", paramLabel = "TABLE", description = "A source table: robbie.activities or activities.")
-        String source;
+        @Mixin
+        RowFilter where;
 
         @Option(names = "--reason", paramLabel = "CODE", description = "A reason code, e.g. invalid_email, default_name.")
         String reason;
@@ -216,7 +234,7 @@ final class QuarantineCommand implements Runnable {
         @Override
         public Integer call() {
             List<SalvageReview.ValueIssue> issues = SalvageReview.of(options.service().ready()).values(
-                    Optional.ofNullable(source), Optional.ofNullable(reason), Optional.ofNullable(column));
+                    where.source(), Optional.ofNullable(reason), Optional.ofNullable(column), where.row());
             PrintWriter out = spec.commandLine().getOut();
             Map<String, Integer> counts = new TreeMap<>();
             issues.forEach(v -> counts.merge(v.source() + "\t" + v.targetTable() + "." + (v.column() == null ? "(row)"
@@ -252,8 +270,8 @@ final class QuarantineCommand implements Runnable {
         @Mixin
         DatabaseOptions options;
 
-        @Option(names = "--source", paramLabel = "TABLE", description = "A source table: robbie.activities or activities.")
-        String source;
+        @Mixin
+        RowFilter where;
 
         @Option(names = "--status", paramLabel = "pending|resolved|all", defaultValue = "pending")
         String status;
@@ -267,7 +285,7 @@ final class QuarantineCommand implements Runnable {
         @Override
         public Integer call() {
             List<SalvageReview.Link> links = SalvageReview.of(options.service().ready()).links(
-                    Optional.ofNullable(source), status);
+                    where.source(), where.row(), status);
             PrintWriter out = spec.commandLine().getOut();
             Map<String, Integer> counts = new TreeMap<>();
             links.forEach(l -> counts.merge(String.join("\t", l.source(), l.targetTable() + "." + l.column(),

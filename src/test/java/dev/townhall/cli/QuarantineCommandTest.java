@@ -38,6 +38,17 @@ class QuarantineCommandTest {
     private final TestCluster cluster;
     private Database db;
     private UUID orphan;
+    // the TownHall rows the value issues and deferred links concern; legacy id 7 names a contact and a company, 100 an
+    // activity and a task, so a row filter that ignored its argument or the table would list too much
+    private final UUID contact7 = UUID.randomUUID();
+    private final UUID contact8 = UUID.randomUUID();
+    private final UUID company7 = UUID.randomUUID();
+    private final UUID meeting = UUID.randomUUID();
+    private final UUID meetingSourceId = UUID.randomUUID();
+    private final UUID activity100 = UUID.randomUUID();
+    private final UUID activity101 = UUID.randomUUID();
+    private final UUID task100 = UUID.randomUUID();
+    private final UUID person = UUID.randomUUID();
 
     QuarantineCommandTest(TestCluster cluster) {
         this.cluster = cluster;
@@ -61,14 +72,27 @@ class QuarantineCommandTest {
                 VALUES (?, 'robbie', 'hubspot_contacts', '7', 'crm.contacts', ?, 'email', 'email', 'bad at acme',
                         NULL, 'invalid_email', 'no @'),
                        (?, 'robbie', 'hubspot_contacts', '8', 'crm.contacts', ?, 'first_name', 'firstname', NULL,
-                        'jane.doe', 'default_name', 'no usable first_name; stored the default')""",
-                run, UUID.randomUUID(), run, UUID.randomUUID());
+                        'jane.doe', 'default_name', 'no usable first_name; stored the default'),
+                       (?, 'robbie', 'hubspot_contacts', '7', 'crm.contacts', ?, 'phone', 'phone', 'call me',
+                        NULL, 'invalid_phone', 'no digits'),
+                       (?, 'robbie', 'hubspot_companies', '7', 'crm.companies', ?, 'domain', 'domain', 'acme',
+                        NULL, 'invalid_domain', 'no dot'),
+                       (?, 'robbie', 'meeting_transcripts', ?, 'crm.activities', ?, 'occurred_at', 'started_at',
+                        'yesterday', NULL, 'unparseable_date', 'not a date')""",
+                run, contact7, run, contact8, run, contact7, run, company7, run, meetingSourceId.toString(), meeting);
         exec(db, """
                 INSERT INTO legacy.deferred_links (run_id, source_db, source_table, source_id, target_table, target_id,
                                                    column_name, parent_source_db, parent_source_table, parent_key,
                                                    reason_code)
                 VALUES (?, 'robbie', 'activities', '100', 'crm.activities', ?, 'contact_id', 'robbie',
-                        'hubspot_contacts', '999', 'orphan_reference')""", run, UUID.randomUUID());
+                        'hubspot_contacts', '999', 'orphan_reference'),
+                       (?, 'robbie', 'activities', '101', 'crm.activities', ?, 'contact_id', 'robbie',
+                        'hubspot_contacts', '998', 'orphan_reference'),
+                       (?, 'robbie', 'tasks', '100', 'crm.tasks', ?, 'contact_id', 'robbie', 'hubspot_contacts', '997',
+                        'orphan_reference'),
+                       (?, 'apollo', 'people', 'a3#2', 'crm.contacts', ?, 'company_id', 'apollo', 'organizations',
+                        'o9', 'parent_quarantined')""",
+                run, activity100, run, activity101, run, task100, run, person);
     }
 
     @Test
@@ -76,17 +100,48 @@ class QuarantineCommandTest {
         CliRun values = CliRun.against(db, "quarantine", "values");
         assertThat(values.status()).as(values.err()).isZero();
         assertThat(values.out()).containsPattern("crm\\.contacts\\.email\\s+\\|?\\s*invalid_email\\s+\\|?\\s*1")
-                .contains("jane.doe", "bad at acme", "2 values");
+                .contains("jane.doe", "bad at acme", "5 values");
         assertThat(CliRun.against(db, "quarantine", "values", "--reason", "default_name").out())
                 .contains("1 values").doesNotContain("bad at acme");
 
         CliRun links = CliRun.against(db, "quarantine", "links");
         assertThat(links.status()).as(links.err()).isZero();
-        assertThat(links.out()).contains("robbie.hubspot_contacts", "999", "orphan_reference", "1 links");
+        assertThat(links.out()).contains("robbie.hubspot_contacts", "999", "orphan_reference", "4 links");
         assertThat(CliRun.against(db, "quarantine", "links", "--status", "resolved").out()).contains("0 links");
         CliRun wrong = CliRun.against(db, "quarantine", "links", "--status", "done");
         assertThat(wrong.status()).isEqualTo(ErrorCode.INVALID_INPUT.exitStatus());
         assertThat(wrong.err()).contains("status is pending, resolved or all");
+    }
+
+    @Test
+    void rowFindsOneRowsValuesAndLinksByItsLegacyIdOrItsTownHallId() {
+        assertThat(listed("values", "--row", "7")).containsPattern("(?m)^3 values$")
+                .contains(contact7.toString(), company7.toString()).doesNotContain(contact8.toString());
+        assertThat(listed("values", "--row", "7", "--source", "robbie.hubspot_contacts"))
+                .containsPattern("(?m)^2 values$").contains("bad at acme", "call me").doesNotContain(company7.toString());
+        assertThat(listed("values", "--row", contact7.toString().toUpperCase()))
+                .containsPattern("(?m)^2 values$").contains("bad at acme", "call me")
+                .doesNotContain(contact8.toString(), company7.toString());
+        assertThat(listed("values", "--row", contact8.toString())).containsPattern("(?m)^1 values$")
+                .contains("jane.doe").doesNotContain(contact7.toString());
+        assertThat(listed("values", "--row", meetingSourceId.toString())).containsPattern("(?m)^1 values$")
+                .contains(meeting.toString());
+        assertThat(listed("values", "--row", "8", "--source", "hubspot_companies")).containsPattern("(?m)^0 values$");
+
+        assertThat(listed("links", "--row", "100")).containsPattern("(?m)^2 links$")
+                .contains(activity100.toString(), task100.toString()).doesNotContain(activity101.toString());
+        assertThat(listed("links", "--row", "100", "--source", "activities")).containsPattern("(?m)^1 links$")
+                .contains(activity100.toString()).doesNotContain(task100.toString());
+        assertThat(listed("links", "--row", activity101.toString())).containsPattern("(?m)^1 links$")
+                .contains("998").doesNotContain(activity100.toString());
+        assertThat(listed("links", "--row", "a3#2")).containsPattern("(?m)^1 links$").contains(person.toString(), "o9");
+        assertThat(listed("links", "--row", UUID.randomUUID().toString())).containsPattern("(?m)^0 links$");
+
+        for (String listing : List.of("values", "links")) {
+            CliRun blank = CliRun.against(db, "quarantine", listing, "--row", "");
+            assertThat(blank.status()).as(listing).isEqualTo(ErrorCode.INVALID_INPUT.exitStatus());
+            assertThat(blank.err().strip()).contains("row is a legacy source id").doesNotContain("\n");
+        }
     }
 
     @Test
@@ -140,6 +195,14 @@ class QuarantineCommandTest {
                     .isIn(ErrorCode.INVALID_INPUT.exitStatus(), ErrorCode.NOT_FOUND.exitStatus());
             assertThat(run.err().strip()).isNotEmpty().doesNotContain("\n").doesNotContain("Exception");
         }
+    }
+
+    private String listed(String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of("quarantine"));
+        all.addAll(List.of(args));
+        CliRun run = CliRun.against(db, all.toArray(String[]::new));
+        assertThat(run.status()).as(run.err()).isZero();
+        return run.out();
     }
 
     private UUID quarantine(UUID run, String table, String sourceId, String code, String reason, String row)

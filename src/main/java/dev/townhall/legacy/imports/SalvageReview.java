@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * What the import kept of rows it did import, for people to review as the owner: the values a row went without
@@ -21,6 +22,9 @@ import java.util.UUID;
  */
 public final class SalvageReview {
     public static final Set<String> LINK_STATUSES = Set.of("pending", "resolved", "all");
+
+    private static final Pattern UUID_SHAPE = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     /** A value an imported row went without. */
     public record ValueIssue(String source, String sourceId, String targetTable, UUID targetId, String column,
@@ -42,8 +46,14 @@ public final class SalvageReview {
         return new SalvageReview(db);
     }
 
-    /** Value issues of a source table ({@code db.table} or {@code table}), a reason code and a target column, if given. */
-    public List<ValueIssue> values(Optional<String> source, Optional<String> reason, Optional<String> column) {
+    /**
+     * Value issues of a source table ({@code db.table} or {@code table}), a reason code, a target column and one row,
+     * if given. A row that is uuid-shaped matches the TownHall row the issue concerns ({@code target_id}) and a legacy
+     * uuid id; anything else ({@code 123}, {@code a3#2}) matches the legacy source id only. Blank is refused.
+     */
+    public List<ValueIssue> values(Optional<String> source, Optional<String> reason, Optional<String> column,
+                                   Optional<String> row) {
+        RowMatch match = RowMatch.of(row);
         List<ValueIssue> rows = new ArrayList<>();
         query("""
                 SELECT source_db || '.' || source_table, source_id, target_table, target_id, column_name, raw_value,
@@ -52,20 +62,27 @@ public final class SalvageReview {
                 WHERE (?::text IS NULL OR source_db || '.' || source_table = ? OR source_table = ?)
                   AND (?::text IS NULL OR reason_code = ?)
                   AND (?::text IS NULL OR column_name = ?)
+                  AND (?::text IS NULL OR source_id = ? OR target_id = ?::uuid)
                 ORDER BY source_db, source_table, column_name, reason_code, source_id""",
-                List.of(source, source, source, reason, reason, column, column),
+                List.of(source, source, source, reason, reason, column, column, match.sourceId(), match.sourceId(),
+                        match.targetId()),
                 rs -> rows.add(new ValueIssue(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), rs.getString(7),
                         rs.getString(8), rs.getString(9))));
         return rows;
     }
 
-    /** Deferred links of a source table, if given, with {@code status} pending, resolved or all. */
-    public List<Link> links(Optional<String> source, String status) {
+    /**
+     * Deferred links of a source table and one row, if given, with {@code status} pending, resolved or all. A row
+     * that is uuid-shaped matches the TownHall row the link belongs to ({@code target_id}) and a legacy uuid id;
+     * anything else matches the legacy source id only. Blank is refused.
+     */
+    public List<Link> links(Optional<String> source, Optional<String> row, String status) {
         if (!LINK_STATUSES.contains(status)) {
             throw TownHallException.forField(ErrorCode.INVALID_INPUT, "status",
                     "status is pending, resolved or all; got '" + status + "'");
         }
+        RowMatch match = RowMatch.of(row);
         List<Link> rows = new ArrayList<>();
         query("""
                 SELECT source_db || '.' || source_table, source_id, target_table, target_id, column_name,
@@ -74,12 +91,29 @@ public final class SalvageReview {
                 FROM legacy.deferred_links
                 WHERE (?::text IS NULL OR source_db || '.' || source_table = ? OR source_table = ?)
                   AND (? = 'all' OR status = ?)
+                  AND (?::text IS NULL OR source_id = ? OR target_id = ?::uuid)
                 ORDER BY source_db, source_table, column_name, status, source_id""",
-                List.of(source, source, source, Optional.of(status), Optional.of(status)),
+                List.of(source, source, source, Optional.of(status), Optional.of(status), match.sourceId(),
+                        match.sourceId(), match.targetId()),
                 rs -> rows.add(new Link(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), rs.getString(7),
                         rs.getString(8), rs.getString(9), rs.getObject(10, UUID.class))));
         return rows;
+    }
+
+    /**
+     * The bind values of the row condition: the source id it names (as recorded, exactly) and, when it is uuid-shaped,
+     * the TownHall row it concerns. A uuid is tried as a source id too: some legacy tables key on uuids
+     * (meeting_transcripts, pipeline_deals), whose rows' TownHall ids are derived, not copied.
+     */
+    private record RowMatch(Optional<String> sourceId, Optional<String> targetId) {
+        static RowMatch of(Optional<String> row) {
+            if (row.isPresent() && row.get().isBlank()) {
+                throw TownHallException.forField(ErrorCode.INVALID_INPUT, "row", "row is a legacy source id (123,"
+                        + " a3#2) or a TownHall row's uuid; got '" + row.get() + "'");
+            }
+            return new RowMatch(row, row.filter(id -> UUID_SHAPE.matcher(id).matches()));
+        }
     }
 
     private interface RowReader {
