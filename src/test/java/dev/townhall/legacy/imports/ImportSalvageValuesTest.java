@@ -70,10 +70,17 @@ class ImportSalvageValuesTest {
                    NULL, false),
                   (2, ' ', NULL, 'IN_PROGRESS', '2019-06-06T02:25:04Z', false),
                   (3, '', NULL, 'NOT_STARTED', NULL, false);
+                INSERT INTO manual_deals (id, name, value, stage, company_name) VALUES
+                  (1, '', 10, 'qualified', 'Acme Corporation');
+                INSERT INTO pipeline_deals (id, title, amount_cents, currency, stage, contact_email) VALUES
+                  ('00000000-0000-0000-0000-000000000003', NULL, 100, 'USD', 'qualified', 'nobody@nowhere.com');
                 """);
         LegacySql.execute(admin.get("robbie_allan"), """
                 INSERT INTO contacts (id, name, email) VALUES (1, 'Kim Park', 'kim at example');
                 INSERT INTO deals (id, title, value_cents, stage) VALUES (3, 'Refund (credit note)', -380000, 'closed_lost');
+                INSERT INTO deals (id, title, value_cents, stage, contact_id) VALUES (4, NULL, 1000, 'qualified', 1);
+                INSERT INTO knowledge_base (id, title, content) VALUES
+                  (1, '', 'Our pricing works like this: three tiers and a discount for nonprofits');
                 INSERT INTO interactions (id, channel, summary, occurred_at) VALUES
                   ('00000000-0000-0000-0000-000000000002', 'email', 'impossible day', '2021-02-30');
                 """);
@@ -135,8 +142,15 @@ class ImportSalvageValuesTest {
         assertThat(LegacySql.column(owner, "SELECT title FROM work.tasks ORDER BY title")).containsExactly(
                 "Call back about the renewal before Friday please, …", "Task due 2019-06-06");
         assertThat(quarantine(owner, "tasks", "3")).as("nothing to call it by").startsWith("missing_required|");
+        // a deal by its company, or the person it is with; a note by its first words
+        assertThat(LegacySql.column(owner, "SELECT name FROM crm.deals WHERE source IN ('manual', 'pipeline',"
+                + " 'robbie_allan') ORDER BY name")).containsExactly("Acme Corporation deal",
+                "Deal with nobody@nowhere.com", "Kim Park deal", "Refund (credit note)");
+        assertThat(LegacySql.text(owner, "SELECT title FROM memory.knowledge_base WHERE source = 'robbie_allan'"))
+                .isEqualTo("Our pricing works like this: three tiers and …");
         assertThat(LegacySql.count(owner, "SELECT count(*) FROM legacy.value_issues WHERE reason_code = 'default_name'"))
-                .as("contacts 11, 12, 15, p2; company 2; meeting; deal 100; tasks 1, 2").isEqualTo(9);
+                .as("contacts 11, 12, 15, p2; company 2; meeting; deals 100, manual 1, pipeline, allan 4; tasks 1, 2;"
+                        + " knowledge 1").isEqualTo(13);
     }
 
     @Test
@@ -190,7 +204,7 @@ class ImportSalvageValuesTest {
         assertThat(issues(owner, "hubspot_deals", "101")).containsExactly("amount_cents|negative_amount|-500");
         assertThat(outcomeIn(owner, "robbie_allan", "deals", "3")).isEqualTo("imported");
         assertThat(LegacySql.text(owner, "SELECT raw_value FROM legacy.value_issues WHERE source_db = 'robbie_allan'"
-                + " AND source_table = 'deals'")).isEqualTo("-380000");
+                + " AND source_table = 'deals' AND source_id = '3'")).isEqualTo("-380000");
         assertThat(quarantine(owner, "hubspot_deals", "102")).startsWith("unmapped_value|dealstage: '50500693'");
     }
 

@@ -14,8 +14,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Maps one source row value by value into a {@link MappedRow}, as the mapping says: constants, normalisers, maps,
@@ -233,8 +236,17 @@ final class ValueMapper {
                 : Lookups.targetTable(ref.lookup());
         RunState.TargetIndex index = target == null ? null : state.index(target);
         RunState.MergeTarget parent = index == null ? null : index.row(id);
-        Object name = parent == null ? null : parent.value("name");
-        return name == null ? null : name.toString();
+        if (parent == null) {
+            return null;
+        }
+        Object name = parent.value("name");
+        if (name != null) {
+            return name.toString();
+        }
+        // a person: first and last name, as far as known
+        String person = Stream.of(parent.value("first_name"), parent.value("last_name")).filter(Objects::nonNull)
+                .map(Object::toString).collect(Collectors.joining(" "));
+        return person.isEmpty() ? null : person;
     }
 
     /** The note saying why {@code col}'s own value in {@code targetTable} was refused, if it was; else null. */
