@@ -122,8 +122,9 @@ class ImportLegacyMessesTest {
         Endpoint owner = db.owner();
         assertThat(LegacySql.text(owner, "SELECT status || ' ' || coalesce(user_id::text, 'no owner') FROM work.tasks"))
                 .isEqualTo("done no owner");
-        assertThat(LegacySql.column(owner, "SELECT reason_code FROM legacy.value_issues WHERE source_table = 'tasks'"
-                + " ORDER BY 1")).containsExactly("contradiction", "unknown_user");
+        assertThat(LegacySql.column(owner, "SELECT reason_code || ' ' || coalesce(stored_value, 'nothing')"
+                + " FROM legacy.value_issues WHERE source_table = 'tasks' ORDER BY 1"))
+                .containsExactly("contradiction done", "unknown_user nothing");
         // a deal that closed (1990) before it was created (2029): the close date is set aside, the deal kept
         assertThat(outcome(owner, "hubspot_deals", "900")).isEqualTo("imported");
         assertThat(LegacySql.column(owner, "SELECT column_name || ' ' || reason_code FROM legacy.value_issues"

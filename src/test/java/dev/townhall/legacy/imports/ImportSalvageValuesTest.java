@@ -185,6 +185,8 @@ class ImportSalvageValuesTest {
                 + " WHERE source_table = 'hubspot_companies' AND source_id = '4'")).isEqualTo("ambiguous_date: ambiguous"
                 + " slashed date read day-first, as the column has 2 day-first and 0 month-first unambiguous slashed"
                 + " dates; stored 2021-04-03T00:00:00Z");
+        assertThat(LegacySql.text(owner, "SELECT stored_value FROM legacy.value_issues WHERE source_table = 'hubspot_companies'"
+                + " AND source_id = '4'")).isEqualTo("2021-04-03T00:00:00Z");
         assertThat(report.dateOrders()).filteredOn(o -> o.table().equals("robbie.hubspot_contacts"))
                 .extracting(ImportReport.DateOrder::order).containsExactly("month_first", "day_first");
         // a closed deal's close date is read in its own column's order, like its expected close date

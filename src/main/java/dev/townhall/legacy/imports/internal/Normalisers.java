@@ -49,8 +49,11 @@ public final class Normalisers {
             return Dates.Orders.DEFAULT;
         }
 
-        /** Keeps a note about a value the row is imported without (legacy.value_issues). */
-        void note(String reasonCode, String rawValue, String message);
+        /**
+         * Keeps a note about a value the row is imported without (legacy.value_issues), with what was stored instead
+         * ({@code stored}; null: nothing).
+         */
+        void note(String reasonCode, String rawValue, String message, Object stored);
 
         Object arg(String name);
 
@@ -346,7 +349,8 @@ public final class Normalisers {
         String email = email(text, c::isPlaceholder);
         if (email == null && text.contains("@")) {
             // an address-shaped placeholder ("noemail@example.com") is a value someone typed: kept aside, not lost
-            c.note("placeholder_email", text.strip(), "'" + text.strip() + "' is a placeholder address; no e-mail kept");
+            c.note("placeholder_email", text.strip(), "'" + text.strip() + "' is a placeholder address; no e-mail kept",
+                    null);
         }
         return email;
     }
@@ -483,7 +487,7 @@ public final class Normalisers {
         Instant kept = plausible(instant, t, c);
         String inference = orders.noteFor(t);
         if (inference != null) {
-            c.note("ambiguous_date", t, inference + "; stored " + kept);
+            c.note("ambiguous_date", t, inference + "; stored " + kept, kept);
         }
         return kept;
     }
@@ -614,7 +618,7 @@ public final class Normalisers {
             boolean flag = completed.toString().equalsIgnoreCase("t") || completed.toString().equalsIgnoreCase("true");
             if (flag != mapped.equals("done")) {
                 c.note("contradiction", completed.toString(), "completed = " + flag + " contradicts status " + status
-                        + "; the status decides (" + mapped + ")");
+                        + "; the status decides (" + mapped + ")", mapped);
             }
         }
         return mapped;

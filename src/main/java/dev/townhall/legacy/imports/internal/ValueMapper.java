@@ -345,7 +345,7 @@ final class ValueMapper {
                 }
                 for (int i = 1; i < list.size(); i++) {
                     ctx.note("extra_value", String.valueOf(list.get(i)), targetTable + "." + col.target.name()
-                            + " holds one value; this one was not kept");
+                            + " holds one value; this one was not kept", list.get(0));
                 }
                 v = list.get(0);
             }
@@ -364,7 +364,7 @@ final class ValueMapper {
                     out.add(v);
                 }
             } catch (InvalidValue e) {
-                ctx.note(e.reasonCode(), String.valueOf(element), e.reason());
+                ctx.note(e.reasonCode(), String.valueOf(element), e.reason(), null);
             }
         }
         return out;
@@ -502,8 +502,9 @@ final class ValueMapper {
         }
 
         @Override
-        public void note(String reasonCode, String rawValue, String message) {
-            candidate.notes.add(new Note(targetTable, col.target.name(), sourceColumn, rawValue, reasonCode, message));
+        public void note(String reasonCode, String rawValue, String message, Object stored) {
+            candidate.notes.add(new Note(targetTable, col.target.name(), sourceColumn, rawValue, reasonCode, message,
+                    ValueCodec.text(stored)));
         }
 
         @Override

@@ -166,7 +166,7 @@ class NormalisersTest {
         }
 
         @Override
-        public void note(String reasonCode, String rawValue, String message) {
+        public void note(String reasonCode, String rawValue, String message, Object stored) {
         }
 
         @Override
