@@ -153,6 +153,32 @@ class ImportDeferredLinksTest {
         assertThat(again.tables()).allSatisfy(t -> assertThat(t.linksPending()).as(t.qualified()).isZero());
     }
 
+    @Test
+    @Order(5)
+    void aParentArrivingForARowThatAnotherParentFilledIsRecordedAsAConflict(Database db) {
+        Endpoint owner = db.owner();
+        // John Doe again from apollo (merged into hubspot contact 10, which is at Acme), at an organisation not there
+        LegacySql.execute(admin.get("robbie"), """
+                INSERT INTO apollo_contacts (id, first_name, last_name, email, organization_id) VALUES
+                  ('q1', 'John', 'Doe', 'john@acme.com', 'ghost-org');""");
+        ImportFixtures.importer(db, ImportFixtures.asOwner(db, admin)).run();
+        assertThat(outcome(owner, "apollo_contacts", "q1#1")).isEqualTo("merged");
+        assertThat(link(owner, "apollo_contacts", "q1#1")).endsWith(" pending");
+
+        LegacySql.execute(admin.get("robbie"), """
+                INSERT INTO apollo_companies (apollo_id, company_name, website_url) VALUES
+                  ('ghost-org', 'Ghost Org', 'https://ghost.org');""");
+        ImportReport later = ImportFixtures.importer(db, ImportFixtures.asOwner(db, admin)).run();
+        assertThat(later.linksResolvedThisRun()).isEqualTo(1);
+        assertThat(LegacySql.text(owner, "SELECT company_id::text FROM crm.contacts WHERE id = '"
+                + target(owner, "hubspot_contacts", "10") + "'")).as("the first parent stays")
+                .isEqualTo(target(owner, "hubspot_companies", "1"));
+        assertThat(LegacySql.text(owner, "SELECT (kept_value #>> '{}') || ' ' || (other_value #>> '{}') || ' '"
+                + " || other_source_table || ':' || other_source_id FROM legacy.merge_conflicts"
+                + " WHERE column_name = 'company_id'")).isEqualTo(target(owner, "hubspot_companies", "1") + " "
+                + target(owner, "apollo_companies", "ghost-org#1") + " apollo_contacts:q1#1");
+    }
+
     private static String activityContact(Endpoint owner, String sourceId) {
         return LegacySql.text(owner, "SELECT coalesce(contact_id::text, 'none') FROM crm.activities WHERE id = '"
                 + target(owner, "activities", sourceId) + "'");

@@ -16,7 +16,8 @@ import java.util.UUID;
  * Links rows imported with a reference left empty ({@code legacy.deferred_links}) once their parent has arrived:
  * a parent row imported by a later run, accepted or retried out of quarantine, or a lookup value that now finds
  * exactly one row. Run at the end of every import run, against the run's final {@link RunState}, so a link is
- * resolved by whichever run brings its parent. A column something else has filled meanwhile is left as it is.
+ * resolved by whichever run brings its parent. A column something else has filled meanwhile is left as it is, and
+ * the parent that arrived is recorded as a merge conflict.
  */
 final class DeferredLinks {
     private DeferredLinks() {
@@ -61,6 +62,7 @@ final class DeferredLinks {
                 ps.setArray(2, c.createArrayOf("uuid", found.stream().map(Found::parentId).toArray()));
                 ps.executeUpdate();
             }
+            recordConflicts(c, tableAndColumn[0], tableAndColumn[1], found, runId);
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE legacy.deferred_links AS d
                     SET status = 'resolved', parent_target_id = v.parent, resolved_run_id = ?, resolved_at = now()
@@ -73,6 +75,32 @@ final class DeferredLinks {
             }
         }
         return resolved;
+    }
+
+    /**
+     * A child whose column another parent filled meanwhile (two legacy rows merged into it, each with its own
+     * parent) keeps that value, as a merge keeps the first non-empty one; the parent that arrived is recorded as the
+     * other value in legacy.merge_conflicts, so the difference is not silently dropped.
+     */
+    private static void recordConflicts(Connection c, String table, String column, List<Found> found, UUID runId)
+            throws SQLException {
+        String sql = """
+                INSERT INTO legacy.merge_conflicts (run_id, target_table, target_id, column_name, kept_value,
+                                                    other_value, other_source_db, other_source_table, other_source_id,
+                                                    rule)
+                SELECT ?, d.target_table, d.target_id, d.column_name, to_jsonb(t.%1$s), to_jsonb(v.parent),
+                       d.source_db, d.source_table, d.source_id, 'first_non_empty'
+                FROM unnest(?::uuid[], ?::uuid[]) AS v(link, parent)
+                JOIN legacy.deferred_links d ON d.id = v.link
+                JOIN %2$s t ON t.id = d.target_id
+                WHERE t.%1$s IS DISTINCT FROM v.parent""".formatted(Identifiers.quote(column),
+                Identifiers.quoteQualified(table));
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, runId);
+            ps.setArray(2, c.createArrayOf("uuid", found.stream().map(Found::linkId).toArray()));
+            ps.setArray(3, c.createArrayOf("uuid", found.stream().map(Found::parentId).toArray()));
+            ps.executeUpdate();
+        }
     }
 
     /** The row a pending link's parent became: by the legacy table's key, or by the lookup; null while absent. */
