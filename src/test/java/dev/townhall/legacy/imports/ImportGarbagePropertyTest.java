@@ -57,7 +57,7 @@ class ImportGarbagePropertyTest {
     private static final List<String> RUN_COLUMNS = List.of("id", "run_id", "resolved_run_id", "created_at",
             "updated_at", "resolved_at");
     private static final List<String> LEGACY_TABLES = List.of("legacy.id_map", "legacy.quarantine",
-            "legacy.value_issues", "legacy.merge_conflicts", "legacy.filled_values");
+            "legacy.value_issues", "legacy.deferred_links", "legacy.merge_conflicts", "legacy.filled_values");
 
     private static Database db;
     private static Map<String, Endpoint> legacyAdmin;
@@ -217,19 +217,24 @@ class ImportGarbagePropertyTest {
 
     // --- (d), (e) what the import left, comparable between runs ---
 
-    /** Per source table: rows read and their outcomes by reason. */
+    /**
+     * Per source table: rows read and their outcomes by reason, the imported rows with value issues, and the deferred
+     * links pending and resolved.
+     */
     private static List<String> reconciliation(ImportReport report) throws SQLException {
         return column(superuser, """
                 SELECT source_db || '.' || source_table || ' read ' || rows_read || ' imported ' || rows_imported
-                       || ' merged ' || rows_merged || ' quarantined ' || rows_quarantined || ' '
-                       || quarantined_by_reason::text
+                       || ' (with value issues ' || rows_with_value_issues || ') merged ' || rows_merged
+                       || ' quarantined ' || rows_quarantined || ' ' || quarantined_by_reason::text
+                       || ' links pending ' || links_pending || ' resolved ' || links_resolved
                 FROM legacy.reconciliation WHERE run_id = ? ORDER BY 1""", report.runId());
     }
 
     /**
-     * Every target table and the import's own records (id map, quarantine, value issues, merge conflicts, filled
-     * values), each row as JSON in a stable order: without the columns a run stamps for itself, with times stamped
-     * during the try shown as such, long text as its length and hash.
+     * Every target table and the import's own records (id map, quarantine, value issues, deferred links, merge
+     * conflicts, filled values), each row as JSON in a stable order: without the columns a run stamps for itself
+     * (ids drawn at random, run ids, stamped times), with times stamped during the try shown as such, long text as its
+     * length and hash. The target ids the records name are name-based (Ids), the same in every run.
      */
     private static Map<String, List<String>> dump(Instant start) throws SQLException {
         Map<String, List<String>> dump = new LinkedHashMap<>();
