@@ -222,7 +222,7 @@ final class QuarantineCommand implements Runnable {
         @Option(names = "--reason", paramLabel = "CODE", description = "A reason code, e.g. invalid_email, default_name.")
         String reason;
 
-        @Option(names = "--column", paramLabel = "COLUMN", description = "A TownHall column, e.g. email.")
+        @Option(names = "--column", paramLabel = "COLUMN", description = "A TownHall column: email, or crm.contacts.email as the counts show it.")
         String column;
 
         @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "Values listed after the counts (default ${DEFAULT-VALUE}).")

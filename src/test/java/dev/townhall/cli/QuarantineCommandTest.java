@@ -103,6 +103,11 @@ class QuarantineCommandTest {
                 .contains("jane.doe", "bad at acme", "5 values");
         assertThat(CliRun.against(db, "quarantine", "values", "--reason", "default_name").out())
                 .contains("1 values").doesNotContain("bad at acme");
+        // a column as the counts print it, or bare
+        assertThat(CliRun.against(db, "quarantine", "values", "--column", "crm.contacts.email").out())
+                .containsPattern("(?m)^1 values$").contains("bad at acme");
+        assertThat(CliRun.against(db, "quarantine", "values", "--column", "domain").out())
+                .containsPattern("(?m)^1 values$").contains("acme");
 
         CliRun links = CliRun.against(db, "quarantine", "links");
         assertThat(links.status()).as(links.err()).isZero();

@@ -47,8 +47,8 @@ public final class SalvageReview {
     }
 
     /**
-     * Value issues of a source table ({@code db.table} or {@code table}), a reason code, a target column and one row,
-     * if given. A row that is uuid-shaped matches the TownHall row the issue concerns ({@code target_id}) and a legacy
+     * Value issues of a source table ({@code db.table} or {@code table}), a reason code, a target column
+     * ({@code email} or {@code crm.contacts.email}, as the counts print it) and one row, if given. A row that is uuid-shaped matches the TownHall row the issue concerns ({@code target_id}) and a legacy
      * uuid id; anything else ({@code 123}, {@code a3#2}) matches the legacy source id only. Blank is refused.
      */
     public List<ValueIssue> values(Optional<String> source, Optional<String> reason, Optional<String> column,
@@ -61,11 +61,11 @@ public final class SalvageReview {
                 FROM legacy.value_issues
                 WHERE (?::text IS NULL OR source_db || '.' || source_table = ? OR source_table = ?)
                   AND (?::text IS NULL OR reason_code = ?)
-                  AND (?::text IS NULL OR column_name = ?)
+                  AND (?::text IS NULL OR column_name = ? OR target_table || '.' || column_name = ?)
                   AND (?::text IS NULL OR source_id = ? OR target_id = ?::uuid)
                 ORDER BY source_db, source_table, column_name, reason_code, source_id""",
-                List.of(source, source, source, reason, reason, column, column, match.sourceId(), match.sourceId(),
-                        match.targetId()),
+                List.of(source, source, source, reason, reason, column, column, column, match.sourceId(),
+                        match.sourceId(), match.targetId()),
                 rs -> rows.add(new ValueIssue(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), rs.getString(7),
                         rs.getString(8), rs.getString(9))));
