@@ -29,7 +29,8 @@ import java.util.UUID;
  * changes from one version exactly one wins.
  *
  * <p>Read-only resources ({@code towns}, {@code users}, {@code audit}, {@code import-runs}, {@code reconciliation},
- * {@code quarantine}) refuse every write with {@code FORBIDDEN}, before touching the database.
+ * {@code quarantine}, {@code value-issues}, {@code deferred-links}) refuse every write with {@code FORBIDDEN}, before
+ * touching the database.
  */
 public final class Records {
     /** Every resource: name, table, whether it takes writes. */
@@ -52,7 +53,10 @@ public final class Records {
             new Declared("audit", "core.audit_log", false),
             new Declared("import-runs", "legacy.import_runs", false),
             new Declared("reconciliation", "legacy.reconciliation", false),
-            new Declared("quarantine", "legacy.quarantine", false));
+            new Declared("quarantine", "legacy.quarantine", false),
+            // the salvage review: values imported rows went without, references imported empty
+            new Declared("value-issues", "legacy.value_issues", false),
+            new Declared("deferred-links", "legacy.deferred_links", false));
 
     private final Map<String, RowStatements> byName;
     private final List<Resource> resources;

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /**
  * What each caller sees through {@link Records}: another town's private row is indistinguishable from a missing
  * one, shared rows can be read but not changed, the audit log shows admins their town, and the importer's runs,
- * reconciliation and quarantine are shown only to owners/admins of the run's town (and of the capital).
+ * reconciliation, quarantine, value issues and deferred links are shown only to owners/admins of the run's town (and
+ * of the capital).
  */
 @ExtendWith(PostgresExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -79,6 +80,20 @@ class RecordsIsolationTest {
                                                            original_row)
                             VALUES (:run, 'robbie', 'contacts', :town, 'invalid_email', 'bad', '{"email": "x"}')""")
                     .bind("run", run).bind("town", town).execute();
+            h.createUpdate("""
+                            INSERT INTO legacy.value_issues (run_id, source_db, source_table, source_id, target_table,
+                                                             target_id, column_name, raw_value, reason_code, reason,
+                                                             stored_value)
+                            VALUES (:run, 'robbie', 'contacts', :town, 'crm.contacts', gen_random_uuid(), 'email',
+                                    'x(at)example', 'invalid_email', 'not an e-mail address', NULL)""")
+                    .bind("run", run).bind("town", town).execute();
+            h.createUpdate("""
+                            INSERT INTO legacy.deferred_links (run_id, source_db, source_table, source_id, target_table,
+                                                               target_id, column_name, parent_source_db,
+                                                               parent_source_table, parent_key, reason_code)
+                            VALUES (:run, 'robbie', 'activities', :town, 'crm.activities', gen_random_uuid(),
+                                    'contact_id', 'robbie', 'contacts', '999', 'orphan_reference')""")
+                    .bind("run", run).bind("town", town).execute();
             return run;
         });
     }
@@ -126,8 +141,9 @@ class RecordsIsolationTest {
     }
 
     @Test
-    void legacyRunsReconciliationAndQuarantineAreShownToAdminsOfTheRunsTownOnly() {
-        for (String resource : List.of("import-runs", "reconciliation", "quarantine")) {
+    void legacyRunsAndWhatTheySetAsideAreShownToAdminsOfTheRunsTownOnly() {
+        for (String resource : List.of("import-runs", "reconciliation", "quarantine", "value-issues",
+                "deferred-links")) {
             assertThat(runsSeen(kristina, resource)).as("fluenti's admin: " + resource).containsExactly(fluentiRun);
             assertThat(runsSeen(allan, resource)).as("the capital's owner: " + resource)
                     .containsExactlyInAnyOrder(fluentiRun, collaborationRun);
@@ -142,6 +158,13 @@ class RecordsIsolationTest {
                 .doesNotContainKey("source_row_hash");
         Row reconciled = records.list(kristina, "reconciliation", ListQuery.firstPage()).items().get(0);
         assertThat(reconciled.values()).containsEntry("unaccounted_rows", 3);
+        Row issue = records.list(kristina, "value-issues", ListQuery.firstPage()).items().get(0);
+        assertThat(issue.values()).containsEntry("raw_value", "x(at)example").containsEntry("target_table", "crm.contacts")
+                .containsEntry("stored_value", null);
+        Row link = records.list(kristina, "deferred-links", ListQuery.firstPage()).items().get(0);
+        assertThat(link.values()).containsEntry("parent_key", "999").containsEntry("status", "pending");
+        assertThatThrownBy(() -> records.get(vera, "value-issues", issue.id())).satisfies(code(ErrorCode.NOT_FOUND));
+        assertThatThrownBy(() -> records.get(andre, "deferred-links", link.id())).satisfies(code(ErrorCode.NOT_FOUND));
     }
 
     private List<UUID> runsSeen(TownContext ctx, String resource) {

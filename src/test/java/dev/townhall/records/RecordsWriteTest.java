@@ -376,7 +376,8 @@ class RecordsWriteTest {
             }
         }
         assertThat(records.resources()).filteredOn(r -> !r.writable()).extracting(Resource::name)
-                .containsExactlyInAnyOrder("towns", "users", "audit", "import-runs", "reconciliation", "quarantine");
+                .containsExactlyInAnyOrder("towns", "users", "audit", "import-runs", "reconciliation", "quarantine",
+                        "value-issues", "deferred-links");
     }
 
     @Test
