@@ -59,6 +59,8 @@ class ImportSalvageValuesTest {
                 INSERT INTO hubspot_deals (deal_id, dealname, amount, dealstage, company_id, createdate, closedate) VALUES
                   (103, 'Won in April', '100', 'closedwon', 1, '20/01/2021', '03/04/2021'),
                   (104, 'Won late in April', '100', 'closedwon', 1, '28/02/2021', '25/04/2021');
+                INSERT INTO hubspot_deals (deal_id, dealname, amount, dealstage, contact_id, createdate) VALUES
+                  (105, NULL, '100', 'qualifiedtobuy', 10, 'someday');
                 INSERT INTO activities (id, type, subject, contact_id, "timestamp") VALUES
                   (200, 'EMAIL', 'epoch zero', 10, 0),
                   (201, 'CALL', 'millis', 10, 1614834367000),
@@ -143,14 +145,16 @@ class ImportSalvageValuesTest {
                 "Call back about the renewal before Friday please, …", "Task due 2019-06-06");
         assertThat(quarantine(owner, "tasks", "3")).as("nothing to call it by").startsWith("missing_required|");
         // a deal by its company, or the person it is with; a note by its first words
+        assertThat(LegacySql.text(owner, "SELECT name FROM crm.deals WHERE id = '" + target(owner, "hubspot_deals", "105")
+                + "'")).as("no company, no usable date: the person it is with").isEqualTo("John Doe deal");
         assertThat(LegacySql.column(owner, "SELECT name FROM crm.deals WHERE source IN ('manual', 'pipeline',"
                 + " 'robbie_allan') ORDER BY name")).containsExactly("Acme Corporation deal",
                 "Deal with nobody@nowhere.com", "Kim Park deal", "Refund (credit note)");
         assertThat(LegacySql.text(owner, "SELECT title FROM memory.knowledge_base WHERE source = 'robbie_allan'"))
                 .isEqualTo("Our pricing works like this: three tiers and …");
         assertThat(LegacySql.count(owner, "SELECT count(*) FROM legacy.value_issues WHERE reason_code = 'default_name'"))
-                .as("contacts 11, 12, 15, p2; company 2; meeting; deals 100, manual 1, pipeline, allan 4; tasks 1, 2;"
-                        + " knowledge 1").isEqualTo(13);
+                .as("contacts 11, 12, 15, p2; company 2; meeting; deals 100, 105, manual 1, pipeline, allan 4;"
+                        + " tasks 1, 2; knowledge 1").isEqualTo(14);
     }
 
     @Test
