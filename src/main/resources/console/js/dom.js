@@ -73,6 +73,13 @@ export function shortId(id) {
   return id ? h('code', { class: 'id', title: id }, String(id).slice(0, 8)) : '–';
 }
 
+const SOURCE_ID_SHOWN = 12;
+
+/** A legacy id as it was; a long one (a uuid) cut short, whole in its tooltip. */
+export function sourceId(id) {
+  return id && id.length > SOURCE_ID_SHOWN ? h('code', { class: 'id', title: id }, `${id.slice(0, SOURCE_ID_SHOWN)}…`) : id;
+}
+
 export function badge(text, tone = 'neutral') {
   return h('span', { class: `badge badge-${tone}` }, text);
 }

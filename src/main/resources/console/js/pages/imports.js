@@ -1,8 +1,10 @@
 // Import runs, and for the chosen run (the latest by default) where every source row went: imported, merged into
-// an existing row or quarantined, per source table, against the migration plan's own figures.
+// an existing row or quarantined, per source table, against the migration plan's own figures; then its salvage
+// review: the values its rows were imported without (by reason, #/imports/<run>?reason=<code> for one) and the
+// references it imported empty that still wait for their parent.
 
 import { get, items } from '../api.js';
-import { h, show, card, table, badge, formatCount, formatTime, shortId } from '../dom.js';
+import { h, show, card, table, badge, formatCount, formatTime, shortId, sourceId, errorBox } from '../dom.js';
 import { barChart } from '../charts.js';
 
 // imported rows split into clean and with values kept aside (rows_with_value_issues is part of rows_imported)
@@ -14,6 +16,9 @@ const OUTCOMES = [
   { key: 'unaccounted_rows', label: 'unaccounted', color: '#dc2626' },
 ];
 const STATUS_TONE = { succeeded: 'good', running: 'info', failed: 'bad', interrupted: 'warn' };
+const SALVAGE_PAGE = 25;
+/** What an empty salvage list also means: the API answers the town's other members with an empty list. */
+const ADMINS_ONLY = 'The salvage review is visible to the town\'s owners and admins only.';
 
 export async function render(view, ctx) {
   const runs = items(await get('/api/v1/import-runs', { sort: '-started_at', limit: 50 }));
@@ -22,7 +27,16 @@ export async function render(view, ctx) {
     return;
   }
   const chosen = runs.find((r) => r.id === ctx.rest[0]) ?? runs[0];
-  const reconciliation = items(await get('/api/v1/reconciliation', { run_id: chosen.id, limit: 500 }))
+  const reason = ctx.params.get('reason');
+  // value issues grouped by reason (reason_code leads an index, so it is a sort the API allows; ties go by id), links
+  // by the table whose column waits (status leads no index, so the API cannot filter it: linksCard leaves resolved out)
+  const issuesPage = (cursor) => get('/api/v1/value-issues',
+    { run_id: chosen.id, reason_code: reason, sort: 'reason_code', limit: SALVAGE_PAGE, cursor });
+  const linksPage = (cursor) => get('/api/v1/deferred-links',
+    { run_id: chosen.id, sort: 'target_table', limit: SALVAGE_PAGE, cursor });
+  const [lines, issues, links] = await Promise.all([
+    get('/api/v1/reconciliation', { run_id: chosen.id, limit: 500 }), issuesPage(), linksPage()]);
+  const reconciliation = items(lines)
     .sort((a, b) => `${a.source_db}.${a.source_table}`.localeCompare(`${b.source_db}.${b.source_table}`));
 
   show(view, 
@@ -42,7 +56,9 @@ export async function render(view, ctx) {
       onRowClick: (r) => ctx.navigate(`#/imports/${r.id}`),
       rowClass: (r) => (r === chosen ? 'selected' : null),
     })),
-    reconciliationCard(chosen, reconciliation));
+    reconciliationCard(chosen, reconciliation),
+    valueIssuesCard(chosen, reason, issues, issuesPage, ctx),
+    linksCard(links, linksPage));
 }
 
 function reconciliationCard(run, rows) {
@@ -100,4 +116,91 @@ function reasons(byReason) {
   const entries = Object.entries(byReason ?? {}).sort((a, b) => b[1] - a[1]);
   return entries.length === 0 ? '' : h('span', { class: 'chips' },
     entries.map(([code, n]) => h('span', { class: 'chip' }, `${code} ${formatCount(n)}`)));
+}
+
+/** Where a salvage row came from. */
+const SOURCE_COLUMNS = [
+  { label: 'source table', value: (r) => h('code', {}, `${r.source_db}.${r.source_table}`) },
+  { label: 'source id', value: (r) => sourceId(r.source_id) },
+];
+
+/** The TownHall row concerned, as a reference: the console has no page that opens a single record. */
+const TARGET_COLUMN = { label: 'TownHall row', value: (r) => [h('code', {}, r.target_table), ' ', shortId(r.target_id)] };
+
+function valueIssuesCard(run, reason, first, nextPage, ctx) {
+  const only = (code) => `#/imports/${run.id}${code ? `?${new URLSearchParams({ reason: code })}` : ''}`;
+  return card('Values kept aside',
+    h('p', { class: 'lede' }, 'Values the run could not keep: each row was imported without it (or with what is shown'
+      + ' instead), and the legacy value waits here. Click a reason to see only its values.'),
+    pagedTable([
+      { label: 'reason', value: (r) => h('a', { class: 'badge badge-warn', href: only(r.reason_code) }, r.reason_code) },
+      ...SOURCE_COLUMNS,
+      { label: 'column', value: (r) => (r.column_name ? h('code', {}, r.column_name) : h('span', { class: 'muted' }, 'whole row')) },
+      { label: 'raw value', class: 'wrap narrow', value: (r) => (r.raw_value === null ? null : h('code', { class: 'raw' }, r.raw_value)) },
+      { label: 'stored instead', class: 'wrap narrow', value: (r) => (r.stored_value === null
+        ? h('span', { class: 'muted' }, 'left empty') : h('code', { class: 'raw' }, r.stored_value)) },
+      { label: 'why', class: 'wrap', value: (r) => r.reason },
+      TARGET_COLUMN,
+    ], first, nextPage, {
+      id: 'value-issues',
+      empty: `${reason ? `No value kept aside for ${reason} in this run.` : 'This run kept every value.'} ${ADMINS_ONLY}`,
+      head: (rows) => reasonFilter(rows, reason, (code) => ctx.navigate(only(code))),
+    }));
+}
+
+/** The reasons of the values shown (the API counts none per reason), and the chosen one. */
+function reasonFilter(rows, reason, choose) {
+  const codes = [...new Set([reason, ...rows.map((r) => r.reason_code)].filter(Boolean))].sort();
+  return h('label', { class: 'filter' }, 'reason ',
+    h('select', { id: 'reason-filter', onchange: (event) => choose(event.target.value) },
+      h('option', { value: '' }, 'every reason'),
+      codes.map((code) => h('option', { value: code, selected: code === reason }, code))));
+}
+
+function linksCard(first, nextPage) {
+  return card('Links waiting',
+    h('p', { class: 'lede' }, 'References the run imported empty because the parent row was missing or quarantined;'
+      + ' the importer links them when the parent arrives.'),
+    pagedTable([
+      ...SOURCE_COLUMNS,
+      { label: 'column', value: (r) => h('code', {}, r.column_name) },
+      { label: 'parent', value: (r) => h('code', {}, r.lookup
+        ? `lookup ${r.lookup}` : `${r.parent_source_db}.${r.parent_source_table}`) },
+      { label: 'parent key', class: 'wrap narrow', value: (r) => h('code', { class: 'raw' }, r.parent_key) },
+      { label: 'reason', value: (r) => badge(r.reason_code, 'warn') },
+      TARGET_COLUMN,
+    ], first, nextPage, {
+      id: 'deferred-links',
+      keep: (r) => r.status === 'pending',
+      empty: `No link of this run is waiting. ${ADMINS_ONLY}`,
+    }));
+}
+
+/**
+ * A list that grows a page at a time: "more" asks for the page after the last one shown (nextPage(next_cursor)) and
+ * adds its rows below. keep(row) leaves out rows the API cannot filter away; head(rows) stands above the table.
+ */
+function pagedTable(columns, first, nextPage, { id, empty, keep = () => true, head = () => null }) {
+  const rows = items(first).filter(keep);
+  let cursor = first.next_cursor;
+  const holder = h('div', { id });
+  const draw = (error) => show(holder, head(rows),
+    table(columns, rows, { empty: cursor ? 'None among the rows read so far.' : empty }),
+    error ? errorBox(error) : null,
+    cursor ? h('div', { class: 'pager' },
+      h('span', { class: 'page-number' }, `${formatCount(rows.length)} shown`),
+      h('button', { type: 'button', class: 'button secondary', id: `${id}-more`, onclick: more }, 'more')) : null);
+  async function more(event) {
+    event.target.disabled = true;
+    try {
+      const page = await nextPage(cursor);
+      rows.push(...items(page).filter(keep));
+      cursor = page.next_cursor;
+      draw();
+    } catch (error) {
+      draw(error);
+    }
+  }
+  draw();
+  return holder;
 }

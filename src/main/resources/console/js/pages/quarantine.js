@@ -2,10 +2,9 @@
 // browser's Back returns to the page before), and one row opened with its reason and the legacy row as it was read.
 
 import { get, items } from '../api.js';
-import { h, show, card, table, badge, formatTime, shortId, jsonBlock } from '../dom.js';
+import { h, show, card, table, badge, formatTime, shortId, sourceId, jsonBlock } from '../dom.js';
 
 const PAGE_SIZE = 25;
-const SOURCE_ID_SHOWN = 12;
 const STATUS_TONE = { open: 'warn', fixed: 'info', reimported: 'good', discarded: 'neutral' };
 
 export async function render(view, ctx) {
@@ -62,11 +61,6 @@ async function renderOne(view, ctx, id) {
     card('The legacy row as read', rowTable(row.original_row, 'original-row'), h('details', {},
       h('summary', {}, 'as JSON'), jsonBlock(row.original_row))),
     row.fixed_row ? card('The reviewer\'s fixed row', rowTable(row.fixed_row, 'fixed-row')) : null);
-}
-
-/** A legacy id as it was; a long one (a uuid) cut short, whole in its tooltip. */
-function sourceId(id) {
-  return id && id.length > SOURCE_ID_SHOWN ? h('code', { class: 'id', title: id }, `${id.slice(0, SOURCE_ID_SHOWN)}…`) : id;
 }
 
 function fact(term, value) {
