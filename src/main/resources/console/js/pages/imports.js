@@ -49,7 +49,6 @@ export async function render(view, ctx) {
       { label: 'sources', class: 'wrap narrow', value: (r) => (r.sources ?? []).join(', ') },
       { label: 'read', align: 'num', value: (r) => formatCount(r.rows_read) },
       { label: 'imported', align: 'num', value: (r) => formatCount(r.rows_imported) },
-      { label: 'of them with values kept aside', align: 'num', value: (r) => formatCount(r.rows_with_value_issues) },
       { label: 'merged', align: 'num', value: (r) => formatCount(r.rows_merged) },
       { label: 'quarantined', align: 'num', value: (r) => formatCount(r.rows_quarantined) },
     ], runs, {
