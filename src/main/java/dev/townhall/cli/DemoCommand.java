@@ -139,6 +139,8 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  review what was set aside: ./townhall quarantine list (show ID, export FILE.csv), then"
                     + " ./townhall quarantine accept ID --set COLUMN=VALUE to import one with a correction");
         }
+        out.println("  what imported rows went without: ./townhall quarantine values [--column C] [--row ID];"
+                + " references waiting for their parent: ./townhall quarantine links");
         out.println("== towns: who sees what (rows per owning town, read through RLS as each person)");
         try (Towns towns = Towns.open(db)) {
             printWhoSeesWhat(out, towns);
