@@ -59,6 +59,9 @@ class ImportRefusedBatchTest {
                 WHERE m.source_table = 'hubspot_companies' AND m.target_id IS NOT NULL AND c.id IS NULL"""))
                 .as("id map entries pointing at rows that were never written").isZero();
         assertThat(report.reconciled()).isTrue();
+        assertThat(LegacySql.text(owner, "SELECT is_complete::text FROM legacy.import_checkpoints WHERE run_id = '"
+                + report.runId() + "' AND source_table = 'hubspot_companies'"))
+                .as("six rows in batches of two: the empty last batch still marks the table complete").isEqualTo("true");
         assertThat(report.tables()).filteredOn(t -> t.qualified().equals("robbie.hubspot_companies")).singleElement()
                 .satisfies(t -> assertThat(t.read() + " " + t.imported() + " " + t.merged() + " " + t.quarantined())
                         .isEqualTo("6 3 2 1"));

@@ -72,6 +72,17 @@ public final class Batch {
         }
     }
 
+    /**
+     * The table's next, empty batch: it starts after this one's last row, so even if no row follows it writes the
+     * checkpoint that marks the table complete.
+     */
+    Batch following() {
+        Batch next = new Batch(table);
+        next.lastKey = lastKey;
+        next.lastOrdinal = lastOrdinal;
+        return next;
+    }
+
     void insert(TargetRow row) {
         inserts.get(row.shape).add(row);
         rowsWritten.merge(row.shape.table, 1L, Long::sum);

@@ -283,6 +283,10 @@ public final class ImportEngine {
         Counter counter = new Counter(table, total, done, started);
         Pipeline pipeline = new Pipeline(table, counter);
         Batch batch = new Batch(table);
+        if (selection.afterKey() != null) {
+            batch.lastKey = selection.afterKey(); // resumed: even an empty rest ends with the table's checkpoint
+            batch.lastOrdinal = selection.afterOrdinal();
+        }
         try (SourceReader reader = SourceReader.open(source, table, selection)) {
             for (SourceRow row = reader.next(); row != null; row = reader.next()) {
                 pipeline.processor.process(row, batch, null);
@@ -329,7 +333,7 @@ public final class ImportEngine {
             long rowsDone = counter.done + b.read;
             inFlight = b;
             write = writer.submit(() -> writeBatch(b, false, rowsDone));
-            return new Batch(table);
+            return b.following();
         }
 
         /** Lands the batch in flight, then writes the last one on this thread. */
@@ -339,15 +343,24 @@ public final class ImportEngine {
 
         /** After a failure: lets the write in flight end before the connection is rolled back or closed. */
         void drain() {
-            if (write != null) {
+            if (write == null) {
+                return;
+            }
+            // even when interrupted: the connection must not be rolled back or closed under the writer
+            boolean interrupted = false;
+            while (write != null) {
                 try {
                     write.get();
+                    write = null;
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    interrupted = true;
                 } catch (ExecutionException e) {
                     LOG.debug("{}: the batch in flight failed too: {}", table.qualified(), e.getCause().getMessage());
+                    write = null;
                 }
-                write = null;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
 
