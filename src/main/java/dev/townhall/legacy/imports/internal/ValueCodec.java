@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -46,21 +45,7 @@ public final class ValueCodec {
             out.append("\\N");
             return;
         }
-        if (value instanceof String s) {
-            escape(out, s);
-        } else if (value instanceof Instant t) {
-            out.append(DateTimeFormatter.ISO_INSTANT.format(t));
-        } else if (value instanceof Json j) {
-            escape(out, j.text());
-        } else if (value instanceof Boolean b) {
-            out.append(b ? 't' : 'f');
-        } else if (value instanceof BigDecimal d) {
-            out.append(d.toPlainString());
-        } else if (value instanceof List<?> list) {
-            escape(out, arrayLiteral(list));
-        } else {
-            escape(out, value.toString());
-        }
+        escape(out, value instanceof Boolean b ? (b ? "t" : "f") : text(value));
     }
 
     private static void escape(StringBuilder out, String s) {
