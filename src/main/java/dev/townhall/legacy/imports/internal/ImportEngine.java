@@ -343,9 +343,6 @@ public final class ImportEngine {
 
         /** After a failure: lets the write in flight end before the connection is rolled back or closed. */
         void drain() {
-            if (write == null) {
-                return;
-            }
             // even when interrupted: the connection must not be rolled back or closed under the writer
             boolean interrupted = false;
             while (write != null) {
@@ -380,14 +377,11 @@ public final class ImportEngine {
                 settle(landed, counter);
                 return next;
             }
-            LOG.debug("{}: batch refused ({}); replaying it row by row", table.qualified(), refused.getMessage());
-            processor = replay(landed, false, counter);
-            Batch again = new Batch(table);
+            processor = replay(landed, false, counter, refused);
+            Batch again = next.following();
             for (SourceRow row : next.rows) {
                 processor.process(row, again, null);
             }
-            again.lastKey = next.lastKey;
-            again.lastOrdinal = next.lastOrdinal;
             return again;
         }
     }
@@ -543,8 +537,7 @@ public final class ImportEngine {
             settle(b, counter);
             return processor;
         }
-        LOG.debug("{}: batch refused ({}); replaying it row by row", b.table.qualified(), refused.getMessage());
-        return replay(b, complete, counter);
+        return replay(b, complete, counter, refused);
     }
 
     /**
@@ -577,8 +570,10 @@ public final class ImportEngine {
         }
     }
 
-    private RowProcessor replay(Batch failed, boolean complete, Counter counter) throws SQLException {
+    private RowProcessor replay(Batch failed, boolean complete, Counter counter, SQLException refusal)
+            throws SQLException {
         Prepared.Table table = failed.table;
+        LOG.debug("{}: batch refused ({}); replaying it row by row", table.qualified(), refusal.getMessage());
         state = RunState.load(data, prepared);
         RowProcessor processor = new RowProcessor(prepared, table, state, users, runId, runStart);
         List<SourceRow> rows = failed.rows;
@@ -597,12 +592,10 @@ public final class ImportEngine {
             }
             state = RunState.load(data, prepared);
             processor = new RowProcessor(prepared, table, state, users, runId, runStart);
-            Batch rejected = new Batch(table);
+            Batch rejected = one.following();
             processor.reject(row, "rejected_by_target", "the TownHall database refused the row: "
                     + firstLine(refused) + " [SQLState " + refused.getSQLState() + "]", retryEntry(table, row) != null,
                     rejected);
-            rejected.lastKey = one.lastKey;
-            rejected.lastOrdinal = one.lastOrdinal;
             detach(rejected);
             BatchWriter.write(data, rejected, runId, complete && last, counter.done + rejected.read);
             endBatch(null);
