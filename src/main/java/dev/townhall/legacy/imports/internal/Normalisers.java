@@ -66,8 +66,12 @@ public final class Normalisers {
         Object apply(Object value, ValueContext c) throws InvalidValue;
     }
 
-    /** A normaliser: its output kind, the args it accepts, how many source columns it reads. */
-    public record Def(String name, Kind output, Set<String> args, int inputs, boolean appliesMap, Impl impl) {
+    /**
+     * A normaliser: its output kind, the args it accepts, how many source columns it reads, and which of them it
+     * reads as text dates ({@code dateInputs}: their day/month order is inferred per column before the run).
+     */
+    public record Def(String name, Kind output, Set<String> args, int inputs, List<Integer> dateInputs,
+                      boolean appliesMap, Impl impl) {
         public Object apply(Object value, ValueContext c) throws InvalidValue {
             return impl.apply(value, c);
         }
@@ -130,8 +134,8 @@ public final class Normalisers {
         def("phone", Kind.TEXT, Set.of("default_country"), Normalisers::phone);
         def("domain", Kind.TEXT, Set.of(), Normalisers::domain);
         def("url", Kind.TEXT, Set.of(), Normalisers::url);
-        def("timestamp", Kind.TIMESTAMP, Set.of("zone"), (v, c) -> moment(v, c, 0));
-        def("date", Kind.DATE, Set.of("zone"), (v, c) -> {
+        dateDef("timestamp", Kind.TIMESTAMP, (v, c) -> moment(v, c, 0));
+        dateDef("date", Kind.DATE, (v, c) -> {
             Instant t = moment(v, c, 0);
             return t == null ? null : LocalDate.ofInstant(t, c.zone());
         });
@@ -288,8 +292,10 @@ public final class Normalisers {
             String s = text(v, c);
             return s == null ? null : c.user(s);
         });
-        DEFS.put("task_status", new Def("task_status", Kind.TEXT, Set.of(), 2, true, Normalisers::taskStatus));
-        DEFS.put("closed_at", new Def("closed_at", Kind.TIMESTAMP, Set.of("closed", "zone"), 3, true,
+        DEFS.put("task_status", new Def("task_status", Kind.TEXT, Set.of(), 2, List.of(), true,
+                Normalisers::taskStatus));
+        // [stage, close date, created date]: the stage is no date
+        DEFS.put("closed_at", new Def("closed_at", Kind.TIMESTAMP, Set.of("closed", "zone"), 3, List.of(1, 2), true,
                 Normalisers::closedAt));
     }
 
@@ -297,7 +303,12 @@ public final class Normalisers {
     }
 
     private static void def(String name, Kind output, Set<String> args, Impl impl) {
-        DEFS.put(name, new Def(name, output, args, 1, false, impl));
+        DEFS.put(name, new Def(name, output, args, 1, List.of(), false, impl));
+    }
+
+    /** A normaliser of one text date input, read in the zone given as its arg. */
+    private static void dateDef(String name, Kind output, Impl impl) {
+        DEFS.put(name, new Def(name, output, Set.of("zone"), 1, List.of(0), false, impl));
     }
 
     public static Def get(String name) {

@@ -237,7 +237,6 @@ public final class Prepared {
                 dateOrders(t, src, source));
     }
 
-    private static final Set<String> DATE_NORMALISERS = Set.of("timestamp", "date", "closed_at");
     private static final Set<String> TEXT_TYPES = Set.of("text", "citext", "varchar", "bpchar");
 
     /**
@@ -249,10 +248,12 @@ public final class Prepared {
             throws SQLException {
         Set<String> columns = new java.util.TreeSet<>();
         for (ColumnMap c : t.allColumns()) {
-            if (c.normalise().stream().anyMatch(DATE_NORMALISERS::contains)) {
-                // closed_at reads [stage, close date, created date]: the stage is no date column
-                columns.addAll(c.normalise().contains("closed_at") ? c.from().subList(1, c.from().size()) : c.from());
-                columns.addAll(c.fallbackFrom());
+            for (String normaliser : c.normalise()) {
+                List<Integer> dateInputs = Normalisers.get(normaliser).dateInputs();
+                dateInputs.stream().filter(i -> i < c.from().size()).forEach(i -> columns.add(c.from().get(i)));
+                if (!dateInputs.isEmpty()) {
+                    columns.addAll(c.fallbackFrom());
+                }
             }
         }
         Map<String, Dates.Orders> orders = new HashMap<>();
